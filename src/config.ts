@@ -1,0 +1,140 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absent: an embedded PostgreSQL is started with its data in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Absent: generated once and kept in `dataDir`. */
+  jwtSecret: string | undefined;
+  jwtTtlSeconds: number;
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  /** undefined: load into an empty embedded database only. */
+  demoData: boolean | undefined;
+  redisUrl: string | undefined;
+  logLevel: LogLevel;
+  corsOrigins: string[];
+  databasePoolSize: number;
+  queryLimits: QueryLimits;
+  loginRateLimit: { maxFailures: number; windowSeconds: number };
+  shutdownTimeoutMs: number;
+}
+
+/** A bad environment value: the process stops with this one line. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got something unparsable`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parses and validates the whole environment once, at start. */
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const adminEmail = read(env, 'BOOTSTRAP_ADMIN_EMAIL');
+  const adminPassword = read(env, 'BOOTSTRAP_ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+
+  if (adminEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError(`BOOTSTRAP_ADMIN_EMAIL must be an e-mail address, got "${adminEmail}"`);
+  }
+  if (adminPassword && adminPassword.length < 10) {
+    throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD must be at least 10 characters long');
+  }
+
+  const jwtSecret = read(env, 'JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+  }
+
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const corsOrigins = (read(env, 'CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must list origins like https://desk.example.com, got "${origin}"`);
+    }
+  }
+
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    dataDir: path.resolve(read(env, 'DATA_DIR') ?? '.data'),
+    jwtSecret,
+    jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    demoData: flag(env, 'DEMO_DATA'),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    logLevel,
+    corsOrigins,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    queryLimits: {
+      maxDepth: integer(env, 'QUERY_MAX_DEPTH', 12, 2, 100),
+      maxAliases: integer(env, 'QUERY_MAX_ALIASES', 30, 1, 1000),
+      maxTokens: integer(env, 'QUERY_MAX_TOKENS', 5000, 100, 100000),
+      maxDirectives: integer(env, 'QUERY_MAX_DIRECTIVES', 50, 1, 1000),
+      maxCost: integer(env, 'QUERY_MAX_COST', 50000, 10, 10000000),
+    },
+    loginRateLimit: {
+      maxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1, 10000),
+      windowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86400),
+    },
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
+  };
+}

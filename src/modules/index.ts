@@ -1,0 +1,7 @@
+import type { DomainModule } from './module';
+import { usersModule } from './users';
+
+/** Every domain of deskgraph; the server, the ORM and `node(id)` are assembled from this list. */
+export const MODULES: DomainModule[] = [usersModule];
+
+export const ENTITIES = MODULES.flatMap((module) => module.entities);

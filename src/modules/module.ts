@@ -1,0 +1,13 @@
+import type { Context } from '../graphql/context';
+
+/** Fetches one object for `node(id)`, applying its domain's visibility rules (null when hidden). */
+export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null>;
+
+/** What a domain contributes to the server: its tables, its resolvers, its node types. */
+export interface DomainModule {
+  name: string;
+  entities: Function[];
+  resolvers: Function[];
+  /** GraphQL type name → fetcher, for `node(id)`. */
+  nodes: Record<string, NodeFetcher>;
+}

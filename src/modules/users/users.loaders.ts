@@ -1,0 +1,38 @@
+import { alignMany, alignOne, defineLoader } from '../../graphql/loaders';
+import { Group, GroupMembership, Organization, User } from './users.entities';
+
+export const userById = defineLoader<string, User | null>('userById', async ({ em }, ids) =>
+  alignOne(ids, await em.find(User, { id: { $in: [...ids] } }), (user) => user.id),
+);
+
+export const groupById = defineLoader<string, Group | null>('groupById', async ({ em }, ids) =>
+  alignOne(ids, await em.find(Group, { id: { $in: [...ids] } }), (group) => group.id),
+);
+
+export const organizationById = defineLoader<string, Organization | null>('organizationById', async ({ em }, ids) =>
+  alignOne(ids, await em.find(Organization, { id: { $in: [...ids] } }), (organization) => organization.id),
+);
+
+/** The groups of each user, by name. One query with its join, whatever the number of users. */
+export const groupsByUserId = defineLoader<string, Group[]>('groupsByUserId', async ({ em }, userIds) => {
+  const memberships = await em.find(
+    GroupMembership,
+    { user: { $in: [...userIds] } },
+    { populate: ['group'], orderBy: { group: { name: 'ASC' } } },
+  );
+  return alignMany(userIds, memberships, (membership) => membership.user.id).map((list) =>
+    list.map((membership) => membership.group.getEntity()),
+  );
+});
+
+/** The members of each group, by name. */
+export const membersByGroupId = defineLoader<string, User[]>('membersByGroupId', async ({ em }, groupIds) => {
+  const memberships = await em.find(
+    GroupMembership,
+    { group: { $in: [...groupIds] } },
+    { populate: ['user'], orderBy: { user: { name: 'ASC', id: 'ASC' } } },
+  );
+  return alignMany(groupIds, memberships, (membership) => membership.group.id).map((list) =>
+    list.map((membership) => membership.user.getEntity()),
+  );
+});

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Viewer } from '../auth/viewer';
+import { unauthenticated } from '../errors';
+import type { AppServices, Context } from '../graphql/context';
+import { Loaders } from '../graphql/loaders';
+import { loadViewer } from '../modules/users/session.service';
+
+/** A fresh unit of work for one operation: forked EntityManager, its own loaders, the viewer. */
+export function createContext(orm: MikroORM, app: AppServices, viewer: Viewer | null, requestId: string, ip: string): Context {
+  const em = orm.em.fork();
+  const serviceContext = { em, viewer };
+  return {
+    ...serviceContext,
+    requestId,
+    ip,
+    app,
+    loaders: new Loaders(serviceContext),
+    log: app.log.child({ requestId, viewerId: viewer?.id }),
+  };
+}
+
+/**
+ * The viewer for a bearer token: null without a token; UNAUTHENTICATED for a token that is forged,
+ * expired, or whose user is gone or deactivated (the client must log in again, not continue anonymous).
+ */
+export async function authenticate(orm: MikroORM, app: AppServices, token: string | null): Promise<{ viewer: Viewer; expiresAt: Date } | null> {
+  if (!token) return null;
+  const claims = app.tokens.verify(token);
+  const viewer = claims && (await loadViewer(orm.em.fork(), claims.userId));
+  if (!claims || !viewer) throw unauthenticated('Your session is invalid or has expired; log in again.');
+  return { viewer, expiresAt: claims.expiresAt };
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Keeps a caller's X-Request-Id when it looks sane, so logs can be joined across services. */
+export function requestIdFrom(header: unknown): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}

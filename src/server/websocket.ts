@@ -1,0 +1,111 @@
+import type http from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { GraphQLError, parse, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { bearerToken } from '../auth/tokens';
+import type { Viewer } from '../auth/viewer';
+import { maskError } from '../errors';
+import type { AppServices } from '../graphql/context';
+import { authenticate, createContext, requestIdFrom } from './context';
+import type { QueryProtection } from './protection';
+
+interface SocketState {
+  viewer?: Viewer;
+  requestId?: string;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+const UNAUTHORIZED = 4401;
+const KEEP_ALIVE_MS = 12_000;
+
+/**
+ * graphql-ws on the HTTP server's port and path. The token comes in `connection_init`; a bad or
+ * missing one closes the socket with 4401, and the socket is closed when the token expires.
+ * Every operation gets its own context (forked EntityManager, loaders) and the HTTP query limits.
+ */
+export function attachWebSocketServer(
+  httpServer: http.Server,
+  schema: GraphQLSchema,
+  orm: MikroORM,
+  app: AppServices,
+  protection: QueryProtection,
+): { dispose(): Promise<void> } {
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const states = new WeakMap<object, SocketState>();
+  const stateOf = (socket: object) => {
+    let state = states.get(socket);
+    if (!state) states.set(socket, (state = {}));
+    return state;
+  };
+
+  const server = useServer<Record<string, unknown> | undefined, { state?: SocketState }>(
+    {
+      schema,
+      connectionInitWaitTimeout: 5_000,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const state = stateOf(socket);
+        state.requestId = requestIdFrom(ctx.extra.request.headers['x-request-id']);
+        let session;
+        try {
+          session = await authenticate(orm, app, bearerToken(ctx.connectionParams?.authorization));
+        } catch {
+          session = null;
+        }
+        if (!session) {
+          socket.close(UNAUTHORIZED, 'Unauthorized');
+          return false;
+        }
+        state.viewer = session.viewer;
+        const msUntilExpiry = Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
+        state.expiryTimer = setTimeout(() => socket.close(UNAUTHORIZED, 'Token expired'), msUntilExpiry);
+        return true;
+      },
+      onClose: (ctx) => clearTimeout(stateOf(ctx.extra.socket).expiryTimer),
+      onSubscribe: (ctx, id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: app.config.queryLimits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...protection.validationRules]);
+        if (errors.length) return errors;
+        try {
+          protection.checkCost(document, payload.variables ?? undefined, payload.operationName ?? undefined);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const state = stateOf(ctx.extra.socket);
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: createContext(orm, app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
+        } satisfies ExecutionArgs;
+      },
+      onNext: (ctx, _id, _payload, args, result) => {
+        if (!result.errors?.length) return result;
+        const requestId = (args.contextValue as { requestId?: string } | undefined)?.requestId;
+        for (const error of result.errors) {
+          if (maskError(error.toJSON(), undefined).extensions?.code === 'INTERNAL_SERVER_ERROR') {
+            app.log.error({ err: error.originalError ?? error, requestId, path: error.path }, 'internal error in a websocket operation');
+          }
+        }
+        return { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), requestId)) } as unknown as typeof result;
+      },
+    },
+    wss,
+    KEEP_ALIVE_MS,
+  );
+
+  return {
+    // Closes every socket with 1001 (going away) and stops accepting new ones.
+    dispose: async () => {
+      await server.dispose();
+    },
+  };
+}
+
