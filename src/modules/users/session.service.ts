@@ -58,11 +58,11 @@ export class SessionService {
   private async recordFailure(keys: string[]): Promise<void> {
     await this.em.execute(
       `insert into login_throttle (key, failures, window_started_at)
-       select key, 1, now() from unnest(?::text[]) as key
+       values (?, 1, now()), (?, 1, now())
        on conflict (key) do update set
          failures = case when login_throttle.window_started_at > now() - make_interval(secs => ?) then login_throttle.failures + 1 else 1 end,
          window_started_at = case when login_throttle.window_started_at > now() - make_interval(secs => ?) then login_throttle.window_started_at else now() end`,
-      [keys, this.limits.windowSeconds, this.limits.windowSeconds],
+      [keys[0], keys[1], this.limits.windowSeconds, this.limits.windowSeconds],
     );
   }
 }
