@@ -37,13 +37,19 @@ export function queryProtection(schema: GraphQLSchema, limits: QueryLimits): Que
   }).protect();
 
   const checkCost: QueryProtection['checkCost'] = (document, variables, operationName) => {
-    const cost = getComplexity({
-      schema,
-      query: document,
-      variables: variables ?? {},
-      operationName,
-      estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-    });
+    let cost: number;
+    try {
+      cost = getComplexity({
+        schema,
+        query: document,
+        variables: variables ?? {},
+        operationName,
+        estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
+      });
+    } catch {
+      // Variables that do not coerce: execution refuses them with a precise BAD_USER_INPUT, and runs nothing.
+      return;
+    }
     if (cost > limits.maxCost) {
       throw badUserInput(`This query would cost ${cost}, above the limit of ${limits.maxCost}: ask for smaller pages or fewer fields.`);
     }
