@@ -9,7 +9,7 @@ let server: TestServer;
 let factory: Factory;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { QUERY_MAX_COST: '500', QUERY_MAX_DEPTH: '8', QUERY_MAX_ALIASES: '5' } });
+  server = await startTestServer({ env: { QUERY_MAX_COST: '500', QUERY_MAX_DEPTH: '8', QUERY_MAX_ALIASES: '5', CORS_ORIGINS: 'https://desk.example' } });
   factory = new Factory(server);
 });
 afterAll(() => server?.stop());
@@ -45,6 +45,17 @@ describe('explorer', () => {
       expect(response.status).toBe(200);
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
+  });
+});
+
+describe('CORS', () => {
+  it('lets configured origins in, and only them', async () => {
+    const preflight = (origin: string) =>
+      fetch(server.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    const allowed = await preflight('https://desk.example');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://desk.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
