@@ -115,10 +115,11 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
       res.status(503).json({ status: 'database unreachable' });
     }
   });
+  // Before the explorer's GET route, whose router would answer CORS preflights on its own.
+  expressApp.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: false, maxAge: 600 }));
   expressApp.use(explorerRouter());
   expressApp.use(
     '/graphql',
-    cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: false, maxAge: 600 }),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
