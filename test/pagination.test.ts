@@ -1,4 +1,4 @@
-import { NodeDocument, NodesDocument, UsersDocument } from './generated/graphql';
+import { NodeDocument, NodesDocument, UsersDocument, type UsersQueryVariables } from './generated/graphql';
 import type { GraphQLClient } from './support/client';
 import { errorCodes } from './support/client';
 import { Factory } from './support/factories';
@@ -65,7 +65,8 @@ describe('connections', () => {
   });
 
   it('caps first and last at 100 with BAD_USER_INPUT', async () => {
-    for (const variables of [{ first: 101 }, { last: 101 }, { first: -1 }, { first: 1, last: 1 }]) {
+    const outOfRange: UsersQueryVariables[] = [{ first: 101 }, { last: 101 }, { first: -1 }, { first: 1, last: 1 }];
+    for (const variables of outOfRange) {
       expect(errorCodes(await admin.request(UsersDocument, variables))).toEqual(['BAD_USER_INPUT']);
     }
     expect((await admin.data(UsersDocument, { first: 100 })).users.nodes).toHaveLength(26);

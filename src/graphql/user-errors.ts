@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum UserErrorCode {
@@ -84,7 +84,8 @@ export abstract class Payload {
 
 /**
  * Runs a command for a mutation resolver: its result goes into the payload's object field, a refusal
- * (or a concurrent update caught at flush) into `userErrors` with the object null.
+ * (or a race lost at commit: a stale version, a unique value just taken) into `userErrors` with the
+ * object null.
  */
 export async function toPayload<P extends Payload, K extends keyof P>(
   PayloadClass: new () => P,
@@ -101,6 +102,9 @@ export async function toPayload<P extends Payload, K extends keyof P>(
       payload.userErrors = [
         toUserError({ code: UserErrorCode.STALE_VERSION, message: 'Someone else changed this object; refetch it and try again.', field: 'expectedVersion' }),
       ];
+    } else if (error instanceof UniqueConstraintViolationException) {
+      // A concurrent command took the value between the service's check and the commit.
+      payload.userErrors = [toUserError({ code: UserErrorCode.ALREADY_EXISTS, message: 'A value that must be unique was just taken; try another.' })];
     } else {
       throw error;
     }

@@ -8,6 +8,9 @@ export interface GraphQLResponse<R> {
   headers: Headers;
 }
 
+/** Variables may be left out when the operation has no required one. */
+type VariablesArg<V> = {} extends V ? [variables?: V] : [variables: V];
+
 /** Talks to the server over real HTTP, as a client app would. */
 export class GraphQLClient {
   constructor(
@@ -39,12 +42,12 @@ export class GraphQLClient {
     return { status: response.status, headers: response.headers, ...json };
   }
 
-  async request<R, V>(document: TypedDocumentNode<R, V>, ...[variables]: V extends Record<string, never> ? [] : [V]): Promise<GraphQLResponse<R>> {
+  async request<R, V>(document: TypedDocumentNode<R, V>, ...[variables]: VariablesArg<V>): Promise<GraphQLResponse<R>> {
     return (await this.raw({ query: print(document), variables })) as GraphQLResponse<R>;
   }
 
   /** The data of a request that must succeed without any error. */
-  async data<R, V>(document: TypedDocumentNode<R, V>, ...variables: V extends Record<string, never> ? [] : [V]): Promise<R> {
+  async data<R, V>(document: TypedDocumentNode<R, V>, ...variables: VariablesArg<V>): Promise<R> {
     const response = await this.request(document, ...variables);
     if (response.errors?.length || !response.data) {
       throw new Error(`expected data, got HTTP ${response.status}: ${JSON.stringify(response.errors)}`);
