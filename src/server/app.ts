@@ -68,14 +68,14 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
   const protection = queryProtection(schema, config.queryLimits);
   const expressApp = express();
   const httpServer = http.createServer(expressApp);
-  const websockets = attachWebSocketServer(httpServer, schema, orm, app, protection);
+  let websockets: { dispose(): Promise<void> } | undefined;
 
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: protection.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { drainServer: () => websockets.dispose() }; } },
+      { async serverWillStart() { return { drainServer: async () => websockets?.dispose() }; } },
       ApolloServerPluginLandingPageDisabled(),
       errorPlugin(log),
       ...protection.plugins,
@@ -136,9 +136,13 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
   expressApp.use(errorHandler);
 
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`${config.host}:${config.port} is already in use (set PORT or HOST)`) : error),
+    );
     httpServer.listen(config.port, config.host, () => resolve());
   });
+  // Attached once listening, so that a port in use is reported once, by us.
+  websockets = attachWebSocketServer(httpServer, schema, orm, app, protection);
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;
   log.info({ url }, 'deskgraph is serving');
