@@ -21,8 +21,8 @@ const ASSETS: Record<string, string> = {
 };
 
 const DEFAULT_QUERY = `# Welcome to deskgraph.
-# 1. Log in (the README lists the demo accounts), then copy the token into Headers:
-#    { "Authorization": "Bearer <token>" }
+# 1. Log in (the README lists the demo accounts). The explorer keeps the token for this tab and
+#    sends it with every request, unless you set an Authorization header yourself.
 mutation Login {
   login(input: { email: "admin@deskgraph.local", password: "deskgraph-demo" }) {
     token
@@ -52,7 +52,20 @@ const PAGE = `<!doctype html>
   <script src="/explorer/react-dom.js"></script>
   <script src="/explorer/graphiql.js"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+    const TOKEN_KEY = 'deskgraph-token';
+    // Plain JSON responses (no incremental delivery), so the login token can be read from them.
+    const send = GraphiQL.createFetcher({ url: window.location.pathname, enableIncrementalDelivery: false });
+    async function fetcher(params, options) {
+      const headers = Object.assign({}, options && options.headers);
+      const token = sessionStorage.getItem(TOKEN_KEY);
+      if (token && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+        headers.Authorization = 'Bearer ' + token;
+      }
+      const result = await send(params, Object.assign({}, options, { headers }));
+      const fresh = result && result.data && result.data.login && result.data.login.token;
+      if (fresh) sessionStorage.setItem(TOKEN_KEY, fresh);
+      return result;
+    }
     ReactDOM.createRoot(document.getElementById('explorer')).render(
       React.createElement(GraphiQL, {
         fetcher,
