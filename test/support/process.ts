@@ -193,7 +193,7 @@ export async function killAll(dataDirs: string[]): Promise<void> {
     } catch {
       // already gone
     }
-    await Promise.race([server.exited, sleep(5000)]);
+    await exitWithin(server, 5000).catch(() => undefined);
   }
   for (const dataDir of dataDirs) {
     if (!fs.existsSync(dataDir)) continue;
