@@ -1,9 +1,11 @@
 /** Helpers shared by the benchmarks (not a benchmark itself: bench/run.ts lists those). */
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../src/db/embedded-postgres';
+
+export { freePort };
 
 /** A wrong argument or setting: bench/run.ts prints its message alone and exits with 2. */
 export class UsageError extends Error {}
@@ -34,17 +36,6 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The status of a GET without keep-alive, or undefined when nothing answers. */
 export function httpStatus(url: string, timeoutMs = 2000): Promise<number | undefined> {

@@ -15,8 +15,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const server = await startServer(config, log);
+  const starting = startServer(config, log);
 
+  // Installed before start-up finishes: a signal during migrations still stops the embedded database.
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     // Whatever happens while draining, the process is gone within the timeout.
@@ -24,16 +25,19 @@ async function main(): Promise<void> {
       log.error('shutdown took too long; exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
-    server.stop().then(
-      () => process.exit(0),
-      (error) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    starting
+      .then((server) => server.stop())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await starting;
 }
 
 main().catch((error) => {

@@ -76,32 +76,58 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
   return condition();
 }
 
+/** Pids of the processes working in `pgData`: a postmaster and its backends all run from there. */
+function processesIn(pgData: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) === pgData) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to inspect
+    }
+  }
+  return pids;
+}
+
 /**
- * A previous run killed with -9 leaves either a live orphan postmaster on this data directory, or a
- * stale `postmaster.pid` whose pid may since belong to another process. Stop the first, delete the second.
+ * A previous run killed with -9 leaves a live orphan postmaster on this data directory (PostgreSQL
+ * runs in its own process group), or, if PostgreSQL died too, a stale `postmaster.pid` whose pid may
+ * since belong to another process. Shut down whatever still runs there, then remove the stale file.
  */
 async function clearPreviousRun(pgData: string, log: Logger): Promise<void> {
   const pidFile = path.join(pgData, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  let ours = false;
-  try {
-    ours = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(pgData);
-  } catch {
-    ours = false;
-  }
-  if (ours && isAlive(pid)) {
-    log.warn({ pid }, 'embedded PostgreSQL from an earlier run is still running; shutting it down');
-    process.kill(pid, 'SIGINT');
-    if (!(await waitFor(() => !isAlive(pid), 15000))) {
-      process.kill(pid, 'SIGKILL');
-      await waitFor(() => !isAlive(pid), 5000);
+  const leftovers = processesIn(pgData);
+  if (leftovers.length) {
+    log.warn({ pids: leftovers }, 'embedded PostgreSQL from an earlier run is still running; shutting it down');
+    // SIGINT to a live postmaster is a fast shutdown; backends orphaned by a killed postmaster get SIGQUIT.
+    if (leftovers.includes(pid)) process.kill(pid, 'SIGINT');
+    else for (const orphan of leftovers) process.kill(orphan, 'SIGQUIT');
+    if (!(await waitFor(() => processesIn(pgData).length === 0, 15000))) {
+      for (const orphan of processesIn(pgData)) process.kill(orphan, 'SIGKILL');
+      await waitFor(() => processesIn(pgData).length === 0, 5000);
     }
   }
   fs.rmSync(pidFile, { force: true });
 }
 
-async function freePort(): Promise<number> {
+/** Running as root, PostgreSQL's own user must be able to reach the data directory. */
+function checkReachable(dataDir: string): void {
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `DATA_DIR ${dataDir} is inside ${dir}, which the postgres user cannot enter (mode ${(fs.statSync(dir).mode & 0o777).toString(8)}): ` +
+          `choose a DATA_DIR elsewhere or run chmod o+x ${dir}`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+/** A port nothing listens on right now (it may be taken before it is used: callers retry). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -135,17 +161,26 @@ function tail(file: string, lines = 15): string {
   }
 }
 
+/**
+ * initdb into a scratch directory renamed into place once complete, so that a start killed during
+ * initdb leaves nothing that looks like a cluster (the next start simply initialises again).
+ */
 function initialise(bin: string, pgData: string, password: string, owner: { uid: number; gid: number } | undefined): void {
-  fs.mkdirSync(pgData, { recursive: true, mode: 0o700 });
-  if (owner) fs.chownSync(pgData, owner.uid, owner.gid);
-  const pwFile = path.join(os.tmpdir(), `deskgraph-pw-${randomBytes(6).toString('hex')}`);
+  const parent = path.dirname(pgData);
+  for (const stale of fs.readdirSync(parent).filter((name) => name.startsWith('postgres.initdb-'))) {
+    fs.rmSync(path.join(parent, stale), { recursive: true, force: true });
+  }
+  const scratch = path.join(parent, `postgres.initdb-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(scratch, { mode: 0o700 });
+  if (owner) fs.chownSync(scratch, owner.uid, owner.gid);
+  const pwFile = path.join(parent, `postgres.initdb-password-${randomBytes(4).toString('hex')}`);
   fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   if (owner) fs.chownSync(pwFile, owner.uid, owner.gid);
   try {
     execFileSync(
       path.join(bin, 'initdb'),
       [
-        `--pgdata=${pgData}`,
+        `--pgdata=${scratch}`,
         `--username=${SUPERUSER}`,
         `--pwfile=${pwFile}`,
         '--auth=scram-sha-256',
@@ -157,10 +192,12 @@ function initialise(bin: string, pgData: string, password: string, owner: { uid:
     );
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
+    fs.rmSync(scratch, { recursive: true, force: true });
     throw new Error(`initdb failed in ${pgData}: ${stderr.trim() || (error as Error).message}`);
   } finally {
     fs.rmSync(pwFile, { force: true });
   }
+  fs.renameSync(scratch, pgData);
 }
 
 /** Starts (initialising on first use) a PostgreSQL whose files live in `<dataDir>/postgres`. */
@@ -168,8 +205,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const bin = binDir();
   const owner = postgresUser();
   fs.mkdirSync(dataDir, { recursive: true });
-  // PostgreSQL, running as its own user, must be able to traverse into the data directory.
-  if (owner) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o011);
+  if (owner) {
+    checkReachable(fs.realpathSync(dataDir));
+    // PostgreSQL, running as its own user, must be able to traverse into the data directory.
+    fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o011);
+  }
   const pgData = path.join(fs.realpathSync(dataDir), 'postgres');
   const { postgresPassword } = readSecrets(path.join(dataDir, 'postgres-secret.json'));
 

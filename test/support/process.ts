@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/db/embedded-postgres';
 
 /**
  * Helpers for tests of the real process (`node dist/src/main.js`), as an operator would run it:
@@ -32,17 +32,6 @@ export interface ServerProcess {
 
 const spawned = new Set<ServerProcess>();
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The environment a server is started with: ours, minus whatever would make it skip the embedded
@@ -128,12 +117,13 @@ export async function exitWithin(server: ServerProcess, timeoutMs: number): Prom
   }
 }
 
+/** Running, as opposed to gone or exited but not yet reaped by its (new) parent. */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state !== undefined && state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
   }
 }
 
