@@ -5,5 +5,7 @@ export interface Viewer {
   id: string;
   role: Role;
   organizationId: string | null;
+  /** Whether the viewer's organization shares tickets among its people. */
+  organizationSharesTickets: boolean;
   groupIds: string[];
 }

@@ -36,3 +36,15 @@ export function parseId(globalId: string, expectedType: string, field: string | 
 export function parseIds(globalIds: readonly string[], expectedType: string, field: string): string[] {
   return globalIds.map((globalId, index) => parseId(globalId, expectedType, [field, String(index)]));
 }
+
+/** A uuid no row has: an id in a filter that names nothing must match nothing, not be ignored. */
+const NO_ROW = '00000000-0000-0000-0000-000000000000';
+
+/** For filters: the database id behind a global id, or an id that matches no row. */
+export function filterId(globalId: string, expectedType: string): string {
+  return decodeId(globalId, expectedType) ?? NO_ROW;
+}
+
+export function filterIds(globalIds: readonly string[] | null | undefined, expectedType: string): string[] | undefined {
+  return globalIds?.map((globalId) => filterId(globalId, expectedType));
+}

@@ -1,7 +1,9 @@
+import { assetsModule } from './assets';
 import type { DomainModule } from './module';
+import { ticketsModule } from './tickets';
 import { usersModule } from './users';
 
 /** Every domain of deskgraph; the server, the ORM and `node(id)` are assembled from this list. */
-export const MODULES: DomainModule[] = [usersModule];
+export const MODULES: DomainModule[] = [usersModule, assetsModule, ticketsModule];
 
 export const ENTITIES = MODULES.flatMap((module) => module.entities);

@@ -69,16 +69,20 @@ export class SessionService {
 
 /** The viewer behind a verified token's user id: null when the user is gone or deactivated. */
 export async function loadViewer(em: EntityManager, userId: string): Promise<Viewer | null> {
-  const rows: { id: string; role: Role; organization_id: string | null; group_ids: string[] }[] = await em.execute(
-    `select u.id, u.role, u.organization_id,
+  const rows: { id: string; role: Role; organization_id: string | null; share_tickets: boolean | null; group_ids: string[] }[] = await em.execute(
+    `select u.id, u.role, u.organization_id, o.share_tickets,
             coalesce(array_agg(m.group_id) filter (where m.group_id is not null), '{}') as group_ids
-       from users u left join group_members m on m.user_id = u.id
+       from users u
+       left join organizations o on o.id = u.organization_id
+       left join group_members m on m.user_id = u.id
       where u.id = ? and u.active
-      group by u.id`,
+      group by u.id, o.id`,
     [userId],
   );
   const row = rows[0];
-  return row ? { id: row.id, role: row.role, organizationId: row.organization_id, groupIds: row.group_ids } : null;
+  return row
+    ? { id: row.id, role: row.role, organizationId: row.organization_id, organizationSharesTickets: row.share_tickets ?? false, groupIds: row.group_ids }
+    : null;
 }
 
 /** Creates the configured first admin unless someone already has that e-mail. */

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role, STAFF_ROLES } from '../../auth/roles';
 import type { Context } from '../../graphql/context';
-import { decodeId, parseId, parseIds } from '../../graphql/global-id';
+import { filterId, parseId, parseIds } from '../../graphql/global-id';
 import { ConnectionArgs, toConnection } from '../../graphql/relay';
 import { toPayload } from '../../graphql/user-errors';
 import { groupsByUserId, organizationById } from './users.loaders';
@@ -19,8 +19,6 @@ import {
   UserNode,
 } from './users.types';
 
-const NO_MATCH = '00000000-0000-0000-0000-000000000000';
-
 @Authorized()
 @Resolver(() => UserNode)
 export class UsersResolver {
@@ -35,9 +33,8 @@ export class UsersResolver {
       ctx.viewer!,
       {
         ...filter,
-        // An id that names no group or organization matches no one, as an unknown id would.
-        groupId: filter?.groupId ? (decodeId(filter.groupId, 'Group') ?? NO_MATCH) : null,
-        organizationId: filter?.organizationId ? (decodeId(filter.organizationId, 'Organization') ?? NO_MATCH) : null,
+        groupId: filter?.groupId ? filterId(filter.groupId, 'Group') : null,
+        organizationId: filter?.organizationId ? filterId(filter.organizationId, 'Organization') : null,
       },
       args,
     );

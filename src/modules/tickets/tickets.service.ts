@@ -1,0 +1,434 @@
+import { ref, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import type { Viewer } from '../../auth/viewer';
+import type { ServiceContext } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/global-id';
+import { type ConnectionArgs, paginate, type SortKey } from '../../graphql/relay';
+import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
+import { checkRange, checkText, checkVersion } from '../../validation';
+import { Asset } from '../assets/assets.entities';
+import { assetsPolicy } from '../assets/assets.policy';
+import { Group, GroupMembership, User } from '../users/users.entities';
+import { Ticket, TicketAsset, TicketComment, TicketLink } from './tickets.entities';
+import {
+  ALLOWED_TRANSITIONS,
+  Channel,
+  Impact,
+  Priority,
+  priorityOf,
+  TicketLinkKind,
+  TicketStatus,
+  TicketType,
+  Urgency,
+} from './tickets.enums';
+import { criteriaToQuery, type TicketCriteria } from './tickets.filter';
+import { diff, type FieldChange, recordHistory } from './tickets.history';
+import { ticketsPolicy } from './tickets.policy';
+
+export const MAX_TITLE = 200;
+const MAX_TEXT = 20000;
+const MAX_TAGS = 20;
+
+export interface CreateTicketCommand {
+  type: TicketType;
+  title: string;
+  description?: string;
+  impact?: Impact;
+  urgency?: Urgency;
+  category?: string;
+  tags?: string[];
+  channel?: Channel;
+  requesterId?: string;
+  groupId?: string;
+  assigneeId?: string;
+  assetIds?: string[];
+  idempotencyKey?: string;
+}
+
+export interface UpdateTicketCommand {
+  id: string;
+  expectedVersion?: number | null;
+  title?: string;
+  description?: string;
+  impact?: Impact;
+  urgency?: Urgency;
+  /** null removes the override. */
+  priorityOverride?: Priority | null;
+  category?: string | null;
+  tags?: string[];
+  assetIds?: string[];
+}
+
+export interface AssignTicketCommand {
+  id: string;
+  expectedVersion?: number | null;
+  /** null takes the ticket out of its group (and from its assignee). */
+  groupId?: string | null;
+  /** null unassigns. */
+  assigneeId?: string | null;
+}
+
+export interface ChangeTicketStatusCommand {
+  id: string;
+  expectedVersion?: number | null;
+  status: TicketStatus;
+  resolution?: string;
+}
+
+export interface AddCommentCommand {
+  ticketId: string;
+  body: string;
+  internal?: boolean;
+}
+
+export interface LinkTicketsCommand {
+  fromId: string;
+  toId: string;
+  kind: TicketLinkKind;
+}
+
+export interface RateTicketCommand {
+  id: string;
+  rating: number;
+  comment?: string;
+}
+
+export type TicketOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'PRIORITY' | 'NUMBER';
+
+/** Each order ends with the id, so that it is total and keyset cursors are exact. */
+const ORDERS: Record<TicketOrderField, (direction: 'ASC' | 'DESC') => SortKey<Ticket>[]> = {
+  CREATED_AT: (direction) => [{ field: 'createdAt', direction }, { field: 'id', direction }],
+  UPDATED_AT: (direction) => [{ field: 'updatedAt', direction }, { field: 'id', direction }],
+  // P1 first when ascending; the oldest first among equals, as a queue is worked.
+  PRIORITY: (direction) => [{ field: 'priority', direction }, { field: 'createdAt', direction }, { field: 'id', direction }],
+  NUMBER: (direction) => [{ field: 'number', direction }],
+};
+
+/** What a ticket looks like to its history: the fields a command may change, ids as global ids. */
+function snapshot(ticket: Ticket): Record<string, unknown> {
+  return {
+    title: ticket.title,
+    description: ticket.description,
+    impact: ticket.impact,
+    urgency: ticket.urgency,
+    priorityOverride: ticket.priorityOverride,
+    priority: ticket.priority,
+    category: ticket.category,
+    tags: ticket.tags,
+    group: ticket.group ? toGlobalId('Group', ticket.group.id) : null,
+    assignee: ticket.assignee ? toGlobalId('User', ticket.assignee.id) : null,
+    status: ticket.status,
+    resolution: ticket.resolution,
+  };
+}
+
+function normalizeTags(problems: Problems, tags: string[] | undefined): string[] | undefined {
+  if (tags === undefined) return undefined;
+  const normalized = [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];
+  if (normalized.some((tag) => tag.length === 0 || tag.length > 50)) {
+    problems.add(UserErrorCode.INVALID_INPUT, 'Each tag must have 1 to 50 characters.', 'tags');
+  }
+  if (normalized.length > MAX_TAGS) problems.add(UserErrorCode.INVALID_INPUT, `At most ${MAX_TAGS} tags.`, 'tags');
+  return normalized;
+}
+
+/** The ticket lifecycle: every rule of opening, working, commenting, linking and rating tickets. */
+export class TicketsService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private get actor(): Viewer {
+    if (!this.ctx.viewer) throw new Error('ticket commands need an acting user');
+    return this.ctx.viewer;
+  }
+
+  list(viewer: Viewer, criteria: TicketCriteria, order: { field: TicketOrderField; direction: 'ASC' | 'DESC' }, args: ConnectionArgs) {
+    const where = { $and: [ticketsPolicy.scope(viewer), criteriaToQuery(this.ctx.em, criteria)] } as FilterQuery<Ticket>;
+    return paginate(this.ctx.em, Ticket, where, ORDERS[order.field](order.direction), args);
+  }
+
+  async createTicket(command: CreateTicketCommand): Promise<Ticket> {
+    const actor = this.actor;
+    if (command.idempotencyKey) {
+      const earlier = await this.ctx.em.findOne(Ticket, { createdBy: actor.id, idempotencyKey: command.idempotencyKey });
+      if (earlier) return earlier;
+    }
+    try {
+      return await this.ctx.em.transactional((em) => this.create(em, actor, command));
+    } catch (error) {
+      // Two retries raced: the one that lost returns the ticket the other created.
+      if (error instanceof UniqueConstraintViolationException && command.idempotencyKey) {
+        const winner = await this.ctx.em.fork().findOne(Ticket, { createdBy: actor.id, idempotencyKey: command.idempotencyKey });
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  private async create(em: EntityManager, actor: Viewer, command: CreateTicketCommand): Promise<Ticket> {
+    const problems = new Problems();
+    checkText(problems, command.title, 'title', MAX_TITLE);
+    checkText(problems, command.description || undefined, 'description', MAX_TEXT);
+    checkText(problems, command.category, 'category', 100);
+    checkText(problems, command.idempotencyKey, 'idempotencyKey', 200);
+    const tags = normalizeTags(problems, command.tags) ?? [];
+    const naming = command.requesterId !== undefined && command.requesterId !== actor.id;
+    if (naming && !ticketsPolicy.canActForOthers(actor)) {
+      problems.add(UserErrorCode.NOT_ALLOWED, 'Only agents and admins open tickets for someone else.', 'requesterId');
+    }
+    if ((command.groupId || command.assigneeId) && !ticketsPolicy.canWork(actor)) {
+      problems.add(UserErrorCode.NOT_ALLOWED, 'Only agents and admins assign tickets.', command.groupId ? 'groupId' : 'assigneeId');
+    }
+    problems.throwIfAny();
+
+    const requester = await em.findOne(User, command.requesterId ?? actor.id);
+    if (!requester || !requester.active) fail(UserErrorCode.NOT_FOUND, 'No active user has this id.', 'requesterId');
+    const impact = command.impact ?? Impact.MEDIUM;
+    const urgency = command.urgency ?? Urgency.MEDIUM;
+    const ticket = em.create(Ticket, {
+      type: command.type,
+      title: command.title.trim(),
+      description: command.description?.trim() ?? '',
+      impact,
+      urgency,
+      priority: priorityOf(impact, urgency),
+      category: command.category?.trim() || null,
+      tags,
+      channel: command.channel ?? Channel.PORTAL,
+      requester,
+      organization: requester.organization,
+      createdBy: actor.id,
+      idempotencyKey: command.idempotencyKey ?? null,
+    });
+    if (command.groupId !== undefined || command.assigneeId !== undefined) {
+      await this.placeInGroup(em, ticket, command.groupId ?? null, command.assigneeId ?? null);
+    }
+    if (command.assetIds?.length) await this.setAssets(em, ticket, actor, command.assetIds);
+    recordHistory(em, ticket, actor.id, [{ field: 'created', from: null, to: { type: ticket.type, status: ticket.status } }]);
+    return ticket;
+  }
+
+  async updateTicket(command: UpdateTicketCommand): Promise<Ticket> {
+    const actor = this.actor;
+    return this.ctx.em.transactional(async (em) => {
+      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+      const problems = new Problems();
+      checkVersion(problems, ticket.version, command.expectedVersion);
+      checkText(problems, command.title, 'title', MAX_TITLE);
+      checkText(problems, command.description || undefined, 'description', MAX_TEXT);
+      checkText(problems, command.category, 'category', 100);
+      const tags = normalizeTags(problems, command.tags);
+      if (!ticketsPolicy.canWork(actor)) {
+        const staffOnly = (['priorityOverride', 'category', 'tags', 'assetIds'] as const).filter((field) => command[field] !== undefined);
+        for (const field of staffOnly) problems.add(UserErrorCode.NOT_ALLOWED, `Only agents and admins change ${field}.`, field);
+      }
+      if ([TicketStatus.CLOSED, TicketStatus.CANCELLED].includes(ticket.status)) {
+        problems.add(UserErrorCode.NOT_ALLOWED, `A ${ticket.status.toLowerCase()} ticket cannot change.`, 'id');
+      }
+      problems.throwIfAny();
+
+      const before = snapshot(ticket);
+      if (command.title !== undefined) ticket.title = command.title.trim();
+      if (command.description !== undefined) ticket.description = command.description.trim();
+      if (command.impact !== undefined) ticket.impact = command.impact;
+      if (command.urgency !== undefined) ticket.urgency = command.urgency;
+      if (command.priorityOverride !== undefined) ticket.priorityOverride = command.priorityOverride;
+      if (command.category !== undefined) ticket.category = command.category?.trim() || null;
+      if (tags !== undefined) ticket.tags = tags;
+      ticket.priority = ticket.priorityOverride ?? priorityOf(ticket.impact, ticket.urgency);
+      const changes = diff(before, snapshot(ticket));
+      if (command.assetIds !== undefined) changes.push(...(await this.setAssets(em, ticket, actor, command.assetIds)));
+      recordHistory(em, ticket, actor.id, changes);
+      if (changes.length) ticket.updatedAt = new Date();
+      return ticket;
+    });
+  }
+
+  async assignTicket(command: AssignTicketCommand): Promise<Ticket> {
+    const actor = this.actor;
+    return this.ctx.em.transactional(async (em) => {
+      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+      const problems = new Problems();
+      checkVersion(problems, ticket.version, command.expectedVersion);
+      if (!ticketsPolicy.canWork(actor)) problems.add(UserErrorCode.NOT_ALLOWED, 'Only agents and admins assign tickets.', 'id');
+      problems.throwIfAny();
+      const before = snapshot(ticket);
+      const groupId = command.groupId === undefined ? (ticket.group?.id ?? null) : command.groupId;
+      // A new group without a named assignee keeps the assignee only if they belong to it.
+      const assigneeId = command.assigneeId === undefined ? (ticket.assignee?.id ?? null) : command.assigneeId;
+      await this.placeInGroup(em, ticket, groupId, assigneeId, command.assigneeId === undefined);
+      const changes = diff(before, snapshot(ticket));
+      recordHistory(em, ticket, actor.id, changes);
+      if (changes.length) ticket.updatedAt = new Date();
+      return ticket;
+    });
+  }
+
+  /**
+   * Sets group and assignee. The assignee must be an active member of the group; with
+   * `dropForeignAssignee`, an assignee outside the group is cleared instead of refused.
+   */
+  private async placeInGroup(em: EntityManager, ticket: Ticket, groupId: string | null, assigneeId: string | null, dropForeignAssignee = false) {
+    const group = groupId ? await em.findOne(Group, groupId) : null;
+    if (groupId && !group) fail(UserErrorCode.NOT_FOUND, 'No group has this id.', 'groupId');
+    let assignee: User | null = null;
+    if (assigneeId) {
+      const member = group ? await em.findOne(GroupMembership, { group: group.id, user: assigneeId }, { populate: ['user'] }) : null;
+      if (member && member.user.getEntity().active) {
+        assignee = member.user.getEntity();
+      } else if (!dropForeignAssignee) {
+        const exists = await em.count(User, { id: assigneeId });
+        if (!exists) fail(UserErrorCode.NOT_FOUND, 'No user has this id.', 'assigneeId');
+        fail(UserErrorCode.INVALID_INPUT, group ? 'The assignee must be an active member of the group.' : 'Give the group the assignee works in.', group ? 'assigneeId' : 'groupId');
+      }
+    }
+    ticket.group = group ? ref(group) : null;
+    ticket.assignee = assignee ? ref(assignee) : null;
+  }
+
+  async changeTicketStatus(command: ChangeTicketStatusCommand): Promise<Ticket> {
+    const actor = this.actor;
+    return this.ctx.em.transactional(async (em) => {
+      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+      const problems = new Problems();
+      checkVersion(problems, ticket.version, command.expectedVersion);
+      if (!ALLOWED_TRANSITIONS[ticket.status].includes(command.status)) {
+        problems.add(UserErrorCode.INVALID_TRANSITION, `A ${ticket.status} ticket cannot move to ${command.status}.`, 'status');
+      } else if (!ticketsPolicy.canMoveStatus(actor, ticket.status, command.status)) {
+        problems.add(UserErrorCode.NOT_ALLOWED, 'Requesters may cancel their ticket, or close or reopen it once resolved.', 'status');
+      }
+      if (command.status === TicketStatus.RESOLVED && !command.resolution?.trim()) {
+        problems.add(UserErrorCode.INVALID_INPUT, 'Say how the ticket was resolved.', 'resolution');
+      }
+      checkText(problems, command.resolution, 'resolution', MAX_TEXT);
+      problems.throwIfAny();
+      this.moveTo(ticket, command.status, command.resolution);
+      const changes = diff({ status: ticket.status }, { status: command.status });
+      recordHistory(em, ticket, actor.id, changes);
+      return ticket;
+    });
+  }
+
+  /** Applies a status move and the timestamps that go with it (the move is already allowed). */
+  private moveTo(ticket: Ticket, status: TicketStatus, resolution?: string): void {
+    const now = new Date();
+    if (status === TicketStatus.RESOLVED) {
+      ticket.resolvedAt = now;
+      ticket.resolution = resolution!.trim();
+    } else if (status === TicketStatus.CLOSED) {
+      ticket.closedAt = now;
+    } else if (status === TicketStatus.CANCELLED) {
+      ticket.closedAt = now;
+    } else if (ticket.status === TicketStatus.RESOLVED && status === TicketStatus.OPEN) {
+      ticket.reopenedCount += 1;
+      ticket.resolvedAt = null;
+      ticket.resolution = null;
+    }
+    ticket.status = status;
+    ticket.updatedAt = now;
+  }
+
+  async addComment(command: AddCommentCommand): Promise<TicketComment> {
+    const actor = this.actor;
+    return this.ctx.em.transactional(async (em) => {
+      const ticket = await this.visibleTicket(em, actor, command.ticketId, 'ticketId');
+      const problems = new Problems();
+      checkText(problems, command.body, 'body', MAX_TEXT);
+      if (command.internal && !ticketsPolicy.canWork(actor)) {
+        problems.add(UserErrorCode.NOT_ALLOWED, 'Only agents and admins write internal notes.', 'internal');
+      }
+      if (!ticketsPolicy.canComment(actor)) problems.add(UserErrorCode.NOT_ALLOWED, 'Analysts only read tickets.', 'ticketId');
+      if ([TicketStatus.CLOSED, TicketStatus.CANCELLED].includes(ticket.status)) {
+        problems.add(UserErrorCode.NOT_ALLOWED, `A ${ticket.status.toLowerCase()} ticket takes no more comments.`, 'ticketId');
+      }
+      problems.throwIfAny();
+
+      const internal = command.internal ?? false;
+      const now = new Date();
+      const comment = em.create(TicketComment, { ticket, author: actor.id, body: command.body.trim(), internal, createdAt: now });
+      recordHistory(em, ticket, actor.id, [{ field: 'comment', from: null, to: toGlobalId('Comment', comment.id) }], { internal, at: now });
+      let ticketChanged = false;
+      if (!internal && ticketsPolicy.canWork(actor) && !ticket.firstRespondedAt) {
+        ticket.firstRespondedAt = now;
+        recordHistory(em, ticket, actor.id, [{ field: 'firstRespondedAt', from: null, to: now.toISOString() }], { at: now });
+        ticketChanged = true;
+      }
+      // The requester answered what the desk was waiting for.
+      if (!internal && ticket.status === TicketStatus.PENDING && ticket.requester.id === actor.id) {
+        this.moveTo(ticket, TicketStatus.OPEN);
+        recordHistory(em, ticket, actor.id, [{ field: 'status', from: TicketStatus.PENDING, to: TicketStatus.OPEN }], { at: now });
+        ticketChanged = true;
+      }
+      if (ticketChanged) ticket.updatedAt = now;
+      // A plain comment refreshes updatedAt without bumping the version: an agent's edit in progress stays valid.
+      else await em.nativeUpdate(Ticket, { id: ticket.id }, { updatedAt: now });
+      return comment;
+    });
+  }
+
+  async linkTickets(command: LinkTicketsCommand): Promise<TicketLink> {
+    const actor = this.actor;
+    return this.ctx.em.transactional(async (em) => {
+      if (!ticketsPolicy.canWork(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins link tickets.', 'fromId');
+      const from = await this.visibleTicket(em, actor, command.fromId, 'fromId');
+      const to = await this.visibleTicket(em, actor, command.toId, 'toId');
+      if (from.id === to.id) fail(UserErrorCode.INVALID_INPUT, 'A ticket cannot be linked to itself.', 'toId');
+      if (command.kind === TicketLinkKind.CAUSED_BY && ![TicketType.PROBLEM, TicketType.CHANGE].includes(to.type)) {
+        fail(UserErrorCode.INVALID_INPUT, 'A ticket is caused by a problem or a change.', 'toId');
+      }
+      const existing = await em.findOne(TicketLink, {
+        $or: [
+          { from: from.id, to: to.id, kind: command.kind },
+          { from: to.id, to: from.id, kind: command.kind },
+        ],
+      });
+      if (existing) fail(UserErrorCode.ALREADY_EXISTS, 'These tickets are already linked this way.', 'kind');
+      const link = em.create(TicketLink, { from, to, kind: command.kind, createdBy: actor.id });
+      recordHistory(em, from, actor.id, [{ field: 'link', from: null, to: { kind: command.kind, direction: 'OUTGOING', ticket: toGlobalId('Ticket', to.id) } }]);
+      recordHistory(em, to, actor.id, [{ field: 'link', from: null, to: { kind: command.kind, direction: 'INCOMING', ticket: toGlobalId('Ticket', from.id) } }]);
+      return link;
+    });
+  }
+
+  async rateTicket(command: RateTicketCommand): Promise<Ticket> {
+    const actor = this.actor;
+    return this.ctx.em.transactional(async (em) => {
+      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+      const problems = new Problems();
+      checkRange(problems, command.rating, 'rating', 1, 5);
+      checkText(problems, command.comment, 'comment', 2000);
+      if (!ticketsPolicy.canRate(actor, ticket)) problems.add(UserErrorCode.NOT_ALLOWED, 'Only the requester rates a ticket.', 'id');
+      else if (![TicketStatus.RESOLVED, TicketStatus.CLOSED].includes(ticket.status)) {
+        problems.add(UserErrorCode.NOT_ALLOWED, 'A ticket is rated once it is resolved.', 'id');
+      } else if (ticket.rating !== null) problems.add(UserErrorCode.NOT_ALLOWED, 'This ticket has been rated already.', 'id');
+      problems.throwIfAny();
+      ticket.rating = command.rating;
+      ticket.ratingComment = command.comment?.trim() || null;
+      ticket.ratedAt = new Date();
+      recordHistory(em, ticket, actor.id, [{ field: 'rating', from: null, to: command.rating }]);
+      return ticket;
+    });
+  }
+
+  /** The ticket behind an id, or NOT_FOUND when it does not exist or the actor may not see it. */
+  private async visibleTicket(em: EntityManager, actor: Viewer, id: string, field: string): Promise<Ticket> {
+    const ticket = await em.findOne(Ticket, id);
+    if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', field);
+    return ticket;
+  }
+
+  /** Replaces the ticket's assets with ones the actor may see; returns the history change. */
+  private async setAssets(em: EntityManager, ticket: Ticket, actor: Viewer, assetIds: string[]): Promise<FieldChange[]> {
+    const wanted = [...new Set(assetIds)];
+    const assets = await em.find(Asset, { id: { $in: wanted } });
+    for (const [index, id] of assetIds.entries()) {
+      const asset = assets.find((candidate) => candidate.id === id);
+      if (!asset || !assetsPolicy.canSeeAsset(actor, asset)) fail(UserErrorCode.NOT_FOUND, 'No asset has this id.', ['assetIds', String(index)]);
+    }
+    const current = (await em.find(TicketAsset, { ticket: ticket.id })).map((link) => link.asset.id);
+    const toGlobal = (ids: string[]) => [...ids].sort().map((id) => toGlobalId('Asset', id));
+    if (JSON.stringify(toGlobal(current)) === JSON.stringify(toGlobal(wanted))) return [];
+    await em.nativeDelete(TicketAsset, { ticket: ticket.id, asset: { $nin: wanted } });
+    for (const asset of assets) if (!current.includes(asset.id)) em.create(TicketAsset, { ticket, asset });
+    return [{ field: 'assets', from: toGlobal(current), to: toGlobal(wanted) }];
+  }
+}
+
