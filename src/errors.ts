@@ -43,10 +43,12 @@ export function maskError(formatted: GraphQLFormattedError, requestId: string | 
     const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
+  // A request id put there by us (see server/app.ts) survives; nothing else of the original does.
+  const id = requestId ?? (typeof formatted.extensions?.requestId === 'string' ? formatted.extensions.requestId : undefined);
   return {
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(id ? { requestId: id } : {}) },
   };
 }

@@ -60,25 +60,25 @@ describe('CORS', () => {
 });
 
 describe('errors', () => {
-  it('masks internal errors: no SQL, no stack, a request id that the log can be searched for', async () => {
+  // A table gone from under the server: in a resolver (groups), and while authenticating (organizations).
+  it.each([
+    ['a resolver', 'groups', '{ groups { totalCount nodes { name } } }'],
+    ['authentication', 'organizations', '{ viewer { id } }'],
+  ])('masks internal errors in %s: no SQL, no stack, a request id that the log can be searched for', async (_where, table, query) => {
     const admin = await factory.admin();
     const em = server.orm.em.fork();
-    await em.execute('alter table organizations rename to organizations_gone');
+    await em.execute(`alter table ${table} rename to ${table}_gone`);
     let response;
     try {
-      response = await admin.client.raw({ query: '{ organizations { totalCount nodes { name } } }' }, { 'x-request-id': 'trace-me-42' });
+      response = await admin.client.raw({ query }, { 'x-request-id': 'trace-me-42' });
     } finally {
-      await em.execute('alter table organizations_gone rename to organizations');
+      await em.execute(`alter table ${table}_gone rename to ${table}`);
     }
     expect(response.headers.get('x-request-id')).toBe('trace-me-42');
     expect(response.errors).toHaveLength(1);
-    expect(response.errors![0]).toEqual({
-      message: 'Internal server error',
-      locations: expect.any(Array),
-      path: expect.any(Array),
-      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-me-42' },
-    });
-    expect(JSON.stringify(response)).not.toMatch(/select|organizations_gone|relation|at .*\.js/i);
+    expect(response.errors![0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-me-42' } });
+    expect(Object.keys(response.errors![0].extensions!)).toEqual(['code', 'requestId']);
+    expect(JSON.stringify(response)).not.toMatch(/select|_gone|relation|at .*\.js/i);
   });
 
   it('hides field suggestions', async () => {

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
+import { GraphQLError } from 'graphql';
 import { bearerToken, TokenService } from '../auth/tokens';
 import type { Config } from '../config';
 import { connectDatabase, jwtSecret } from '../db/database';
@@ -123,8 +124,17 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const session = await authenticate(orm, app, bearerToken(req.headers.authorization));
-        return createContext(orm, app, session?.viewer ?? null, res.locals.requestId as string, req.socket.remoteAddress ?? '');
+        const requestId = res.locals.requestId as string;
+        let session;
+        try {
+          session = await authenticate(orm, app, bearerToken(req.headers.authorization));
+        } catch (error) {
+          if (error instanceof GraphQLError) throw error;
+          // Plugins do not see failures here: log the cause, tell the client only the request id.
+          log.error({ err: error, requestId }, 'internal error while authenticating');
+          throw new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } } });
+        }
+        return createContext(orm, app, session?.viewer ?? null, requestId, req.socket.remoteAddress ?? '');
       },
     }),
   );
