@@ -358,8 +358,9 @@ export class TicketsService {
         ticketChanged = true;
       }
       if (ticketChanged) ticket.updatedAt = now;
-      // A plain comment refreshes updatedAt without bumping the version: an agent's edit in progress stays valid.
-      else await em.nativeUpdate(Ticket, { id: ticket.id }, { updatedAt: now });
+      // A plain comment refreshes updatedAt without bumping the version (which MikroORM's nativeUpdate
+      // would do): an agent's edit in progress stays valid.
+      else await em.execute('update tickets set updated_at = ? where id = ?', [now, ticket.id]);
       return comment;
     });
   }
