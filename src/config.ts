@@ -29,6 +29,12 @@ export interface Config {
   queryLimits: QueryLimits;
   loginRateLimit: { maxFailures: number; windowSeconds: number };
   shutdownTimeoutMs: number;
+  /** How long the event log keeps events (cursors older than this expire). */
+  eventRetentionSeconds: number;
+  /** Most subscriptions one socket may hold at once. */
+  maxSubscriptionsPerSocket: number;
+  /** Largest WebSocket message accepted, in bytes. */
+  maxWebSocketPayload: number;
 }
 
 /** A bad environment value: the process stops with this one line. */
@@ -71,6 +77,25 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
   }
   return raw;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "86400", "90s", "15m", "24h", "7d" or an ISO 8601 duration such as PT24H: whole seconds. */
+function duration(env: Env, name: string, fallbackSeconds: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallbackSeconds;
+  const simple = /^(\d+)([smhd]?)$/.exec(raw);
+  const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(raw);
+  const seconds = simple
+    ? Number(simple[1]) * DURATION_UNITS[simple[2] || 's']
+    : iso && raw !== 'P' && raw !== 'PT'
+      ? Number(iso[1] ?? 0) * 86400 + Number(iso[2] ?? 0) * 3600 + Number(iso[3] ?? 0) * 60 + Number(iso[4] ?? 0)
+      : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
+    throw new ConfigError(`${name} must be a duration such as 24h, 90m or PT24H, got "${raw}"`);
+  }
+  return seconds;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -136,5 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86400),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
+    eventRetentionSeconds: duration(env, 'EVENT_RETENTION', 24 * 3600),
+    maxSubscriptionsPerSocket: integer(env, 'WS_MAX_SUBSCRIPTIONS', 50, 1, 10000),
+    maxWebSocketPayload: integer(env, 'WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
   };
 }

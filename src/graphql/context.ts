@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EventDispatcher } from '../modules/events/dispatcher';
 import type { Viewer } from '../auth/viewer';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -16,6 +17,8 @@ export interface AppServices {
   config: Config;
   tokens: TokenService;
   log: Logger;
+  orm: MikroORM;
+  events: EventDispatcher;
 }
 
 /** One GraphQL operation: its own forked EntityManager and its own DataLoaders. */

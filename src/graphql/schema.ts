@@ -16,6 +16,16 @@ export function deskgraphSchema(): GraphQLSchema {
     // Input rules are business rules: services report them as userErrors, not as thrown errors.
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Subscriptions read the event log (modules/events), never type-graphql's in-memory PubSub,
+    // which type-graphql nevertheless requires to be present.
+    pubSub: {
+      publish: () => {
+        throw new Error('publish to the event log (appendEvent), not to a PubSub');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions stream from the event log (EventDispatcher.stream)');
+      },
+    },
   });
   return schema;
 }

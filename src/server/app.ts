@@ -18,6 +18,8 @@ import type { Logger } from '../logger';
 import { authenticate, createContext, requestIdFrom } from './context';
 import { explorerRouter } from './explorer';
 import { prepareData } from './prepare-data';
+import { EventDispatcher, PostgresDoorbell } from '../modules/events/dispatcher';
+import { schedulePruning } from '../modules/events/event-log';
 import { queryProtection } from './protection';
 import { attachWebSocketServer } from './websocket';
 
@@ -62,8 +64,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 }
 
 async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boolean, closeDatabase: () => Promise<void>): Promise<RunningServer> {
-  const app: AppServices = { config, log, tokens: new TokenService(jwtSecret(config), config.jwtTtlSeconds) };
   await prepareData(orm, config, embedded, log);
+  const events = new EventDispatcher(orm, new PostgresDoorbell(orm.config.get('clientUrl')!, log), log);
+  await events.start();
+  const pruner = schedulePruning(orm, config.eventRetentionSeconds, log);
+  const app: AppServices = { config, log, orm, events, tokens: new TokenService(jwtSecret(config), config.jwtTtlSeconds) };
 
   const schema = deskgraphSchema();
   const protection = queryProtection(schema, config.queryLimits);
@@ -165,6 +170,8 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
     stop: () =>
       (stopping ??= (async () => {
         await apollo.stop();
+        clearInterval(pruner);
+        await events.stop();
         await closeDatabase();
         log.info('deskgraph stopped');
       })()),

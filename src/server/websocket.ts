@@ -17,7 +17,20 @@ interface SocketState {
 }
 
 const UNAUTHORIZED = 4401;
+const FORBIDDEN = 4403;
 const KEEP_ALIVE_MS = 12_000;
+const SWEEP_MS = 15_000;
+
+/** Closes (4403) the sockets of people who were deactivated since they connected: one query for all. */
+async function closeDeactivated(orm: MikroORM, open: Map<SocketState, { close(code: number, reason: string): void }>): Promise<void> {
+  const ids = [...new Set([...open.keys()].map((state) => state.viewer!.id))];
+  if (!ids.length) return;
+  const rows: { id: string }[] = await orm.em.fork().execute('select id from users where id = any(?::uuid[]) and active', [`{${ids.join(',')}}`]);
+  const active = new Set(rows.map((row) => row.id));
+  for (const [state, socket] of open) {
+    if (!active.has(state.viewer!.id)) socket.close(FORBIDDEN, 'Forbidden');
+  }
+}
 
 /**
  * graphql-ws on the HTTP server's port and path. The token comes in `connection_init`; a bad or
@@ -31,8 +44,14 @@ export function attachWebSocketServer(
   app: AppServices,
   protection: QueryProtection,
 ): { dispose(): Promise<void> } {
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: app.config.maxWebSocketPayload });
   const states = new WeakMap<object, SocketState>();
+  const open = new Map<SocketState, { close(code: number, reason: string): void }>();
+  // Deactivated people lose their sockets within one sweep (a token alone would outlive them).
+  const sweep = setInterval(() => {
+    void closeDeactivated(orm, open).catch((error) => app.log.warn({ err: error }, 'socket sweep failed'));
+  }, SWEEP_MS);
+  sweep.unref();
   const stateOf = (socket: object) => {
     let state = states.get(socket);
     if (!state) states.set(socket, (state = {}));
@@ -58,12 +77,20 @@ export function attachWebSocketServer(
           return false;
         }
         state.viewer = session.viewer;
+        open.set(state, socket);
         const msUntilExpiry = Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
         state.expiryTimer = setTimeout(() => socket.close(UNAUTHORIZED, 'Token expired'), msUntilExpiry);
         return true;
       },
-      onClose: (ctx) => clearTimeout(stateOf(ctx.extra.socket).expiryTimer),
+      onClose: (ctx) => {
+        const state = stateOf(ctx.extra.socket);
+        clearTimeout(state.expiryTimer);
+        open.delete(state);
+      },
       onSubscribe: (ctx, id, payload) => {
+        if (Object.keys(ctx.subscriptions).length >= app.config.maxSubscriptionsPerSocket) {
+          return [new GraphQLError(`At most ${app.config.maxSubscriptionsPerSocket} operations at once on one socket.`, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
         let document;
         try {
           document = parse(payload.query, { maxTokens: app.config.queryLimits.maxTokens });
@@ -104,6 +131,7 @@ export function attachWebSocketServer(
   return {
     // Closes every socket with 1001 (going away) and stops accepting new ones.
     dispose: async () => {
+      clearInterval(sweep);
       await server.dispose();
     },
   };

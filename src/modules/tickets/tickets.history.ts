@@ -1,10 +1,68 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendEvent } from '../events/event-log';
 import { Ticket, TicketHistory } from './tickets.entities';
 
 export interface FieldChange {
   field: string;
   from: unknown;
   to: unknown;
+}
+
+export enum TicketEventKind {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  ASSIGNED = 'ASSIGNED',
+  COMMENTED = 'COMMENTED',
+  LINKED = 'LINKED',
+}
+
+/**
+ * What queues and SLA evaluate on an event: the ticket's routing-relevant fields, with database
+ * ids. Every ticket event carries this state before and after the change.
+ */
+export interface TicketState {
+  id: string;
+  number: number;
+  type: string;
+  status: string;
+  priority: string;
+  impact: string;
+  urgency: string;
+  channel: string;
+  category: string | null;
+  tags: string[];
+  requesterId: string;
+  assigneeId: string | null;
+  groupId: string | null;
+  organizationId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  firstRespondedAt: string | null;
+  resolvedAt: string | null;
+}
+
+export function ticketState(ticket: Ticket): TicketState {
+  return {
+    id: ticket.id,
+    number: ticket.number,
+    type: ticket.type,
+    status: ticket.status,
+    priority: ticket.priority,
+    impact: ticket.impact,
+    urgency: ticket.urgency,
+    channel: ticket.channel,
+    category: ticket.category,
+    tags: [...ticket.tags],
+    requesterId: ticket.requester.id,
+    assigneeId: ticket.assignee?.id ?? null,
+    groupId: ticket.group?.id ?? null,
+    organizationId: ticket.organization?.id ?? null,
+    createdAt: ticket.createdAt.toISOString(),
+    updatedAt: ticket.updatedAt.toISOString(),
+    firstRespondedAt: ticket.firstRespondedAt?.toISOString() ?? null,
+    resolvedAt: ticket.resolvedAt?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -22,27 +80,53 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
 }
 
 /**
- * Appends one history row per change, in the command's transaction. `internal` hides the rows
- * from requesters (they concern an internal note). Nothing ever updates or deletes them: a trigger
- * refuses it (see the tickets migration).
+ * The changes one command makes to one ticket. `write` appends them to the ticket's history (one
+ * row per change; a trigger keeps those rows append-only) and to the event log (one event for the
+ * command), both in the command's transaction: nothing is announced that did not commit.
  */
-export function recordHistory(
-  em: EntityManager,
-  ticket: Ticket,
-  actorId: string | null,
-  changes: FieldChange[],
-  options: { internal?: boolean; at?: Date } = {},
-): void {
-  const at = options.at ?? new Date();
-  for (const change of changes) {
-    em.create(TicketHistory, {
-      ticket,
-      actor: actorId,
-      at,
-      field: change.field,
-      fromValue: change.from,
-      toValue: change.to,
-      internal: options.internal ?? false,
+export class TicketChangeLog {
+  private readonly before: TicketState | null;
+  private readonly changes: { change: FieldChange; internal: boolean }[] = [];
+
+  constructor(
+    private readonly ticket: Ticket,
+    private readonly actorId: string | null,
+    options: { created?: boolean } = {},
+  ) {
+    this.before = options.created ? null : ticketState(ticket);
+  }
+
+  /** `internal` marks changes about an internal note: hidden from requesters. */
+  add(changes: FieldChange[], options: { internal?: boolean } = {}): this {
+    for (const change of changes) this.changes.push({ change, internal: options.internal ?? false });
+    return this;
+  }
+
+  get isEmpty(): boolean {
+    return this.changes.length === 0;
+  }
+
+  /** `updatedAt`: the ticket's time when it was touched behind the entity's back (a plain comment). */
+  async write(em: EntityManager, kind: TicketEventKind, details: { commentId?: string; at?: Date; updatedAt?: Date } = {}): Promise<void> {
+    if (this.isEmpty) return;
+    const at = details.at ?? new Date();
+    for (const { change, internal } of this.changes) {
+      em.create(TicketHistory, { ticket: this.ticket, actor: this.actorId, at, field: change.field, fromValue: change.from, toValue: change.to, internal });
+    }
+    const internal = this.changes.every((entry) => entry.internal);
+    await appendEvent(em, {
+      topic: 'ticket',
+      kind,
+      ticketId: this.ticket.id,
+      actorId: this.actorId,
+      occurredAt: at,
+      internal,
+      data: {
+        changes: this.changes.filter((entry) => internal || !entry.internal).map((entry) => entry.change),
+        before: this.before,
+        after: { ...ticketState(this.ticket), ...(details.updatedAt ? { updatedAt: details.updatedAt.toISOString() } : {}) },
+        ...(details.commentId ? { commentId: details.commentId } : {}),
+      },
     });
   }
 }

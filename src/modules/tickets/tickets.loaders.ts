@@ -1,21 +1,22 @@
 import { alignMany, alignOne, defineLoader } from '../../graphql/loaders';
 import type { Asset } from '../assets/assets.entities';
 import { Ticket, TicketAsset, TicketLink } from './tickets.entities';
-import { ticketsPolicy } from './tickets.policy';
 
 export const ticketById = defineLoader<string, Ticket | null>('ticketById', async ({ em }, ids) =>
   alignOne(ids, await em.find(Ticket, { id: { $in: [...ids] } }), (ticket) => ticket.id),
 );
 
-/** Comments each ticket shows the viewer: internal notes count for staff only. One grouped query. */
-export const commentCountByTicketId = defineLoader<string, number>('commentCountByTicketId', async ({ em, viewer }, ids) => {
-  const rows: { ticket_id: string; count: string }[] = await em.execute(
-    `select ticket_id, count(*) as count from ticket_comments
-      where ticket_id = any(?::uuid[]) ${ticketsPolicy.canSeeInternal(viewer) ? '' : 'and not internal'}
-      group by ticket_id`,
+/**
+ * Comments per ticket, all and public ones, in one grouped query. Both counts come back so that
+ * the loader does not depend on who asks (event fan-out shares loaders between viewers).
+ */
+export const commentCountsByTicketId = defineLoader<string, { all: number; public: number }>('commentCountsByTicketId', async ({ em }, ids) => {
+  const rows: { ticket_id: string; all: string; public: string }[] = await em.execute(
+    `select ticket_id, count(*) as all, count(*) filter (where not internal) as public
+       from ticket_comments where ticket_id = any(?::uuid[]) group by ticket_id`,
     [`{${ids.join(',')}}`],
   );
-  return alignOne(ids, rows, (row) => row.ticket_id).map((row) => Number(row?.count ?? 0));
+  return alignOne(ids, rows, (row) => row.ticket_id).map((row) => ({ all: Number(row?.all ?? 0), public: Number(row?.public ?? 0) }));
 });
 
 export const assetsByTicketId = defineLoader<string, Asset[]>('assetsByTicketId', async ({ em }, ids) => {
@@ -27,4 +28,13 @@ export const assetsByTicketId = defineLoader<string, Asset[]>('assetsByTicketId'
 export const linksByTicketId = defineLoader<string, TicketLink[]>('linksByTicketId', async ({ em }, ids) => {
   const links = await em.find(TicketLink, { $or: [{ from: { $in: [...ids] } }, { to: { $in: [...ids] } }] }, { orderBy: { createdAt: 'ASC', id: 'ASC' } });
   return ids.map((id) => links.filter((link) => link.from.id === id || link.to.id === id));
+});
+
+/** The seq of each ticket's latest event: where a client that just read the ticket resumes from. */
+export const latestEventSeqByTicketId = defineLoader<string, number>('latestEventSeqByTicketId', async ({ em }, ids) => {
+  const rows: { ticket_id: string; seq: string }[] = await em.execute(
+    'select ticket_id, max(seq) as seq from events where ticket_id = any(?::uuid[]) group by ticket_id',
+    [`{${ids.join(',')}}`],
+  );
+  return alignOne(ids, rows, (row) => row.ticket_id).map((row) => Number(row?.seq ?? 0));
 });

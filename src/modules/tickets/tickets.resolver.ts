@@ -13,7 +13,8 @@ import { GroupNode, OrganizationNode, UserNode } from '../users/users.types';
 import { Ticket, TicketComment, TicketHistory } from './tickets.entities';
 import { LinkDirection } from './tickets.enums';
 import type { TicketCriteria } from './tickets.filter';
-import { assetsByTicketId, commentCountByTicketId, linksByTicketId, ticketById } from './tickets.loaders';
+import { assetsByTicketId, commentCountsByTicketId, latestEventSeqByTicketId, linksByTicketId, ticketById } from './tickets.loaders';
+import { encodeCursor } from '../events/event-log';
 import { ticketsPolicy } from './tickets.policy';
 import { TicketsService } from './tickets.service';
 import {
@@ -209,8 +210,9 @@ export class TicketsResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Comments the viewer can read.' })
-  commentCount(@Root() ticket: TicketNode, @Ctx() ctx: Context): Promise<number> {
-    return ctx.loaders.get(commentCountByTicketId).load(ticket.databaseId);
+  async commentCount(@Root() ticket: TicketNode, @Ctx() ctx: Context): Promise<number> {
+    const counts = await ctx.loaders.get(commentCountsByTicketId).load(ticket.databaseId);
+    return ticketsPolicy.canSeeInternal(ctx.viewer) ? counts.all : counts.public;
   }
 
   @FieldResolver(() => TicketHistoryConnection, { description: 'Every change, oldest first; append-only.' })
@@ -237,6 +239,13 @@ export class TicketsResolver {
       const other = others[index];
       return other instanceof Ticket && ticketsPolicy.canSee(ctx.viewer, other);
     });
+  }
+
+  @FieldResolver(() => String, {
+    description: 'The cursor of this ticket’s latest event: read the ticket, then subscribe to ticketEvents with it as `after` to miss nothing in between.',
+  })
+  async eventCursor(@Root() ticket: TicketNode, @Ctx() ctx: Context): Promise<string> {
+    return encodeCursor(await ctx.loaders.get(latestEventSeqByTicketId).load(ticket.databaseId));
   }
 
   @FieldResolver(() => TicketSatisfaction, { nullable: true })

@@ -21,7 +21,7 @@ import {
   Urgency,
 } from './tickets.enums';
 import { criteriaToQuery, type TicketCriteria } from './tickets.filter';
-import { diff, type FieldChange, recordHistory } from './tickets.history';
+import { diff, type FieldChange, TicketChangeLog, TicketEventKind } from './tickets.history';
 import { ticketsPolicy } from './tickets.policy';
 
 export const MAX_TITLE = 200;
@@ -118,6 +118,10 @@ function snapshot(ticket: Ticket): Record<string, unknown> {
     assignee: ticket.assignee ? toGlobalId('User', ticket.assignee.id) : null,
     status: ticket.status,
     resolution: ticket.resolution,
+    firstRespondedAt: ticket.firstRespondedAt?.toISOString() ?? null,
+    resolvedAt: ticket.resolvedAt?.toISOString() ?? null,
+    closedAt: ticket.closedAt?.toISOString() ?? null,
+    reopenedCount: ticket.reopenedCount,
   };
 }
 
@@ -202,7 +206,9 @@ export class TicketsService {
       await this.placeInGroup(em, ticket, command.groupId ?? null, command.assigneeId ?? null);
     }
     if (command.assetIds?.length) await this.setAssets(em, ticket, actor, command.assetIds);
-    recordHistory(em, ticket, actor.id, [{ field: 'created', from: null, to: { type: ticket.type, status: ticket.status } }]);
+    await new TicketChangeLog(ticket, actor.id, { created: true })
+      .add([{ field: 'created', from: null, to: { type: ticket.type, status: ticket.status } }])
+      .write(em, TicketEventKind.CREATED);
     return ticket;
   }
 
@@ -225,6 +231,7 @@ export class TicketsService {
       }
       problems.throwIfAny();
 
+      const log = new TicketChangeLog(ticket, actor.id);
       const before = snapshot(ticket);
       if (command.title !== undefined) ticket.title = command.title.trim();
       if (command.description !== undefined) ticket.description = command.description.trim();
@@ -236,8 +243,8 @@ export class TicketsService {
       ticket.priority = ticket.priorityOverride ?? priorityOf(ticket.impact, ticket.urgency);
       const changes = diff(before, snapshot(ticket));
       if (command.assetIds !== undefined) changes.push(...(await this.setAssets(em, ticket, actor, command.assetIds)));
-      recordHistory(em, ticket, actor.id, changes);
       if (changes.length) ticket.updatedAt = new Date();
+      await log.add(changes).write(em, TicketEventKind.UPDATED);
       return ticket;
     });
   }
@@ -250,14 +257,15 @@ export class TicketsService {
       checkVersion(problems, ticket.version, command.expectedVersion);
       if (!ticketsPolicy.canWork(actor)) problems.add(UserErrorCode.NOT_ALLOWED, 'Only agents and admins assign tickets.', 'id');
       problems.throwIfAny();
+      const log = new TicketChangeLog(ticket, actor.id);
       const before = snapshot(ticket);
       const groupId = command.groupId === undefined ? (ticket.group?.id ?? null) : command.groupId;
       // A new group without a named assignee keeps the assignee only if they belong to it.
       const assigneeId = command.assigneeId === undefined ? (ticket.assignee?.id ?? null) : command.assigneeId;
       await this.placeInGroup(em, ticket, groupId, assigneeId, command.assigneeId === undefined);
       const changes = diff(before, snapshot(ticket));
-      recordHistory(em, ticket, actor.id, changes);
       if (changes.length) ticket.updatedAt = new Date();
+      await log.add(changes).write(em, TicketEventKind.ASSIGNED);
       return ticket;
     });
   }
@@ -300,9 +308,10 @@ export class TicketsService {
       }
       checkText(problems, command.resolution, 'resolution', MAX_TEXT);
       problems.throwIfAny();
+      const log = new TicketChangeLog(ticket, actor.id);
+      const before = snapshot(ticket);
       this.moveTo(ticket, command.status, command.resolution);
-      const changes = diff({ status: ticket.status }, { status: command.status });
-      recordHistory(em, ticket, actor.id, changes);
+      await log.add(diff(before, snapshot(ticket))).write(em, TicketEventKind.STATUS_CHANGED);
       return ticket;
     });
   }
@@ -343,24 +352,22 @@ export class TicketsService {
 
       const internal = command.internal ?? false;
       const now = new Date();
+      const log = new TicketChangeLog(ticket, actor.id);
       const comment = em.create(TicketComment, { ticket, author: actor.id, body: command.body.trim(), internal, createdAt: now });
-      recordHistory(em, ticket, actor.id, [{ field: 'comment', from: null, to: toGlobalId('Comment', comment.id) }], { internal, at: now });
-      let ticketChanged = false;
-      if (!internal && ticketsPolicy.canWork(actor) && !ticket.firstRespondedAt) {
-        ticket.firstRespondedAt = now;
-        recordHistory(em, ticket, actor.id, [{ field: 'firstRespondedAt', from: null, to: now.toISOString() }], { at: now });
-        ticketChanged = true;
-      }
+      log.add([{ field: 'comment', from: null, to: toGlobalId('Comment', comment.id) }], { internal });
+      const before = snapshot(ticket);
+      if (!internal && ticketsPolicy.canWork(actor) && !ticket.firstRespondedAt) ticket.firstRespondedAt = now;
       // The requester answered what the desk was waiting for.
-      if (!internal && ticket.status === TicketStatus.PENDING && ticket.requester.id === actor.id) {
-        this.moveTo(ticket, TicketStatus.OPEN);
-        recordHistory(em, ticket, actor.id, [{ field: 'status', from: TicketStatus.PENDING, to: TicketStatus.OPEN }], { at: now });
-        ticketChanged = true;
+      if (!internal && ticket.status === TicketStatus.PENDING && ticket.requester.id === actor.id) this.moveTo(ticket, TicketStatus.OPEN);
+      const changes = diff(before, snapshot(ticket));
+      if (changes.length) {
+        ticket.updatedAt = now;
+      } else {
+        // A plain comment refreshes updatedAt without bumping the version (which MikroORM's
+        // nativeUpdate would do): an agent's edit in progress stays valid.
+        await em.execute('update tickets set updated_at = ? where id = ?', [now, ticket.id]);
       }
-      if (ticketChanged) ticket.updatedAt = now;
-      // A plain comment refreshes updatedAt without bumping the version (which MikroORM's nativeUpdate
-      // would do): an agent's edit in progress stays valid.
-      else await em.execute('update tickets set updated_at = ? where id = ?', [now, ticket.id]);
+      await log.add(changes).write(em, TicketEventKind.COMMENTED, { commentId: comment.id, at: now, updatedAt: now });
       return comment;
     });
   }
@@ -383,8 +390,13 @@ export class TicketsService {
       });
       if (existing) fail(UserErrorCode.ALREADY_EXISTS, 'These tickets are already linked this way.', 'kind');
       const link = em.create(TicketLink, { from, to, kind: command.kind, createdBy: actor.id });
-      recordHistory(em, from, actor.id, [{ field: 'link', from: null, to: { kind: command.kind, direction: 'OUTGOING', ticket: toGlobalId('Ticket', to.id) } }]);
-      recordHistory(em, to, actor.id, [{ field: 'link', from: null, to: { kind: command.kind, direction: 'INCOMING', ticket: toGlobalId('Ticket', from.id) } }]);
+      // Each end's subscribers hear of the link on their own ticket's stream.
+      await new TicketChangeLog(from, actor.id)
+        .add([{ field: 'link', from: null, to: { kind: command.kind, direction: 'OUTGOING', ticket: toGlobalId('Ticket', to.id) } }])
+        .write(em, TicketEventKind.LINKED);
+      await new TicketChangeLog(to, actor.id)
+        .add([{ field: 'link', from: null, to: { kind: command.kind, direction: 'INCOMING', ticket: toGlobalId('Ticket', from.id) } }])
+        .write(em, TicketEventKind.LINKED);
       return link;
     });
   }
@@ -401,10 +413,11 @@ export class TicketsService {
         problems.add(UserErrorCode.NOT_ALLOWED, 'A ticket is rated once it is resolved.', 'id');
       } else if (ticket.rating !== null) problems.add(UserErrorCode.NOT_ALLOWED, 'This ticket has been rated already.', 'id');
       problems.throwIfAny();
+      const log = new TicketChangeLog(ticket, actor.id);
       ticket.rating = command.rating;
       ticket.ratingComment = command.comment?.trim() || null;
       ticket.ratedAt = new Date();
-      recordHistory(em, ticket, actor.id, [{ field: 'rating', from: null, to: command.rating }]);
+      await log.add([{ field: 'rating', from: null, to: command.rating }]).write(em, TicketEventKind.UPDATED);
       return ticket;
     });
   }

@@ -1,0 +1,226 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import type { Logger } from '../../logger';
+import { cursorExpired, EVENTS_CHANNEL } from './event-log';
+import { EventStream, type LogEvent } from './event-stream';
+
+const BATCH = 500;
+
+interface EventRow {
+  seq: string;
+  topic: string;
+  kind: string;
+  ticket_id: string | null;
+  actor_id: string | null;
+  /** MikroORM's connection hands timestamps over as strings. */
+  occurred_at: Date | string;
+  internal: boolean;
+  data: Record<string, unknown>;
+}
+
+const toEvent = (row: EventRow): LogEvent => ({
+  seq: Number(row.seq),
+  topic: row.topic,
+  kind: row.kind,
+  ticketId: row.ticket_id,
+  actorId: row.actor_id,
+  occurredAt: new Date(row.occurred_at),
+  internal: row.internal,
+  data: row.data,
+});
+
+/** Something that rings when events may have been committed; the dispatcher then reads them. */
+export interface Doorbell {
+  start(ring: () => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL LISTEN on a dedicated connection. If the connection dies it reconnects with a backoff
+ * and rings once connected, so the dispatcher catches up from its position: nothing is lost, since
+ * the rings carry nothing but "look".
+ */
+export class PostgresDoorbell implements Doorbell {
+  private client: Client | null = null;
+  private stopped = false;
+  private retryMs = 100;
+
+  constructor(
+    private readonly url: string,
+    private readonly log: Logger,
+  ) {}
+
+  async start(ring: () => void): Promise<void> {
+    this.stopped = false;
+    await this.connect(ring);
+  }
+
+  private async connect(ring: () => void): Promise<void> {
+    const client = new Client({ connectionString: this.url, application_name: 'deskgraph-events' });
+    const lost = (error?: Error) => {
+      if (this.client !== client) return;
+      this.client = null;
+      client.removeAllListeners();
+      client.end().catch(() => undefined);
+      if (this.stopped) return;
+      this.log.warn({ err: error }, 'event listener connection lost; reconnecting');
+      setTimeout(() => this.reconnect(ring), this.retryMs).unref();
+      this.retryMs = Math.min(this.retryMs * 2, 5000);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', () => ring());
+    await client.connect();
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    this.client = client;
+    this.retryMs = 100;
+    ring();
+  }
+
+  private reconnect(ring: () => void): void {
+    if (this.stopped) return;
+    this.connect(ring).catch((error) => {
+      this.log.warn({ err: error }, 'event listener could not reconnect; retrying');
+      setTimeout(() => this.reconnect(ring), this.retryMs).unref();
+      this.retryMs = Math.min(this.retryMs * 2, 5000);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      client.removeAllListeners();
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+export interface StreamOptions {
+  topic: string;
+  /** Only events of this ticket (served from an index, and by a map in memory). */
+  ticketId?: string;
+  /** Resume after this seq; absent: from now on. */
+  after?: number;
+  accepts: (event: LogEvent) => boolean;
+}
+
+/**
+ * Reads the event log in commit order and hands each event to the local subscribers that want it.
+ * It wakes on the doorbell, and on a short safety poll in case a ring was missed.
+ */
+export class EventDispatcher {
+  private position = 0;
+  private readonly byTicket = new Map<string, Set<EventStream>>();
+  private readonly everywhere = new Map<string, Set<EventStream>>();
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private poll: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly doorbell: Doorbell,
+    private readonly log: Logger,
+    private readonly safetyPollMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    const [{ seq }] = await this.em().execute<{ seq: string }[]>('select coalesce(max(seq), 0) as seq from events');
+    this.position = Number(seq);
+    this.running = true;
+    await this.doorbell.start(() => this.wake());
+    this.poll = setInterval(() => this.wake(), this.safetyPollMs);
+    this.poll.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.poll) clearInterval(this.poll);
+    await this.doorbell.stop();
+    await this.draining;
+    for (const streams of [...this.byTicket.values(), ...this.everywhere.values()]) {
+      for (const stream of streams) stream.return();
+    }
+  }
+
+  /** The highest seq handed to subscribers so far. */
+  get dispatchedThrough(): number {
+    return this.position;
+  }
+
+  /** Reads whatever was committed since the last read. Concurrent wakes coalesce. */
+  wake(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          const rows = await this.em().execute<EventRow[]>('select * from events where seq > ? order by seq limit ?', [this.position, BATCH]);
+          for (const row of rows) this.dispatch(toEvent(row));
+          if (rows.length) this.position = Number(rows[rows.length - 1].seq);
+          if (rows.length < BATCH) break;
+        }
+      } while (this.again && this.running);
+    } catch (error) {
+      this.log.warn({ err: error }, 'reading the event log failed; the next wake retries');
+    }
+  }
+
+  private dispatch(event: LogEvent): void {
+    const targets = [...(this.everywhere.get(event.topic) ?? [])];
+    if (event.ticketId) targets.push(...(this.byTicket.get(event.ticketId) ?? []));
+    for (const stream of targets) stream.deliver(event);
+  }
+
+  /**
+   * A subscriber's stream: registered first, so that nothing committed from now on is missed;
+   * then, when resuming, the stored events after the cursor are replayed; then live ones follow.
+   */
+  stream(options: StreamOptions): EventStream {
+    const registry = options.ticketId ? this.byTicket : this.everywhere;
+    const key = options.ticketId ?? options.topic;
+    const stream = new EventStream(options.after ?? this.position, options.accepts, () => {
+      const set = registry.get(key);
+      set?.delete(stream);
+      if (set?.size === 0) registry.delete(key);
+    });
+    if (!registry.has(key)) registry.set(key, new Set());
+    registry.get(key)!.add(stream);
+    if (options.after === undefined) stream.goLive();
+    else this.replay(stream, options).catch((error) => stream.fail(error));
+    return stream;
+  }
+
+  private async replay(stream: EventStream, options: StreamOptions): Promise<void> {
+    const em = this.em();
+    const [state] = await em.execute<{ pruned_through: string }[]>('select pruned_through from event_log_state');
+    if (options.after! < Number(state?.pruned_through ?? 0)) throw cursorExpired();
+    let after = options.after!;
+    for (;;) {
+      const rows = options.ticketId
+        ? await em.execute<EventRow[]>('select * from events where ticket_id = ? and seq > ? order by seq limit ?', [options.ticketId, after, BATCH])
+        : await em.execute<EventRow[]>('select * from events where topic = ? and seq > ? order by seq limit ?', [options.topic, after, BATCH]);
+      for (const row of rows) stream.replay(toEvent(row));
+      if (rows.length < BATCH) break;
+      after = Number(rows[rows.length - 1].seq);
+    }
+    stream.goLive();
+  }
+
+  private em(): EntityManager {
+    return this.orm.em.fork();
+  }
+}

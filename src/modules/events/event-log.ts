@@ -1,0 +1,92 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../logger';
+import { GraphQLError } from 'graphql';
+
+/**
+ * Appending to the event log, and its cursors.
+ *
+ * Commit order. A bigserial would not do: a transaction holding seq 10 can commit after seq 11 was
+ * read, and a reader that moved past 11 would never see 10. Instead every writer takes its seq from
+ * one counter row (`event_sequence`) as the last statement of its transaction. The row lock it
+ * takes is held until the transaction ends, so the next writer gets seq+1 only after this one has
+ * committed (or rolled back, which frees its number without a gap: the next writer reuses it).
+ * Seqs therefore become visible strictly in order, and a reader may safely treat "the highest seq I
+ * have seen" as a cursor. The cost is that writers serialise on their last statement and commit
+ * only: the rest of their transactions still run concurrently.
+ *
+ * A trigger on `events` NOTIFYs `deskgraph_events` at commit: a doorbell for the dispatchers, never
+ * the payload (they read the rows).
+ */
+export const EVENTS_CHANNEL = 'deskgraph_events';
+
+export interface EventDraft {
+  topic: string;
+  kind: string;
+  ticketId: string | null;
+  actorId: string | null;
+  occurredAt: Date;
+  internal: boolean;
+  data: unknown;
+}
+
+/** Appends an event in `em`'s transaction: call it last, after the change itself was flushed. */
+export async function appendEvent(em: EntityManager, event: EventDraft): Promise<number> {
+  await em.flush();
+  const rows: { seq: string }[] = await em.execute(
+    `with next as (update event_sequence set value = value + 1 returning value)
+     insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
+     select value, ?, ?, ?, ?, ?, ?, ?::jsonb from next
+     returning seq`,
+    [event.topic, event.kind, event.ticketId, event.actorId, event.occurredAt, event.internal, JSON.stringify(event.data)],
+  );
+  return Number(rows[0].seq);
+}
+
+const CURSOR_PREFIX = 'ev1:';
+
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${seq}`).toString('base64url');
+}
+
+/** The seq behind a cursor; BAD_USER_INPUT for something that is not one. */
+export function decodeCursor(cursor: string): number {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const seq = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
+  if (!Number.isSafeInteger(seq) || seq < 0) {
+    throw new GraphQLError('`after` is not an event cursor.', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+  }
+  return seq;
+}
+
+export const cursorExpired = () =>
+  new GraphQLError('This cursor is older than the event retention window; refetch, then subscribe without `after`.', {
+    extensions: { code: 'CURSOR_EXPIRED' },
+  });
+
+/** Prunes now and then (every tenth of the retention window, at most hourly); several instances may. */
+export function schedulePruning(orm: MikroORM, retentionSeconds: number, log: Logger): NodeJS.Timeout {
+  const prune = () =>
+    pruneEvents(orm.em.fork(), retentionSeconds).then(
+      (count) => count && log.info({ count }, 'pruned old events'),
+      (error) => log.warn({ err: error }, 'pruning the event log failed'),
+    );
+  void prune();
+  const timer = setInterval(prune, Math.min(retentionSeconds * 100, 3_600_000));
+  timer.unref();
+  return timer;
+}
+
+/** Deletes events older than the retention window and records how far the log was pruned. */
+export async function pruneEvents(em: EntityManager, retentionSeconds: number): Promise<number> {
+  const rows: { pruned: string | null; count: string }[] = await em.execute(
+    `with gone as (
+       delete from events where occurred_at < now() - make_interval(secs => ?) returning seq
+     ), mark as (
+       update event_log_state set pruned_through = greatest(pruned_through, (select max(seq) from gone))
+        where exists (select 1 from gone) returning pruned_through
+     )
+     select (select pruned_through from mark) as pruned, (select count(*) from gone) as count`,
+    [retentionSeconds],
+  );
+  return Number(rows[0]?.count ?? 0);
+}

@@ -1,0 +1,113 @@
+import { GraphQLError } from 'graphql';
+
+/** An event as read back from the log. */
+export interface LogEvent {
+  seq: number;
+  topic: string;
+  kind: string;
+  ticketId: string | null;
+  actorId: string | null;
+  occurredAt: Date;
+  internal: boolean;
+  data: Record<string, unknown>;
+}
+
+/** More events waiting for one subscriber than this, and it is cut off (it can resume by cursor). */
+const MAX_BUFFERED = 10_000;
+
+/**
+ * One subscriber's ordered, de-duplicated view of the log, as the AsyncIterator graphql-js
+ * consumes. Stored events (the replay after a cursor) and live ones may overlap at the switch;
+ * an event is delivered only if its seq is above the last one delivered, so the overlap is
+ * neither lost nor repeated. While the replay runs, live events wait aside.
+ */
+export class EventStream implements AsyncIterableIterator<LogEvent> {
+  private readonly ready: LogEvent[] = [];
+  private held: LogEvent[] | null = [];
+  private waiter: { resolve: (result: IteratorResult<LogEvent>) => void; reject: (error: unknown) => void } | null = null;
+  private failure: unknown = null;
+  private closed = false;
+
+  constructor(
+    /** The seq after which events are wanted. */
+    private last: number,
+    /** Whether this subscriber may receive an event (authorization, per event). */
+    private readonly accepts: (event: LogEvent) => boolean,
+    private readonly onClose: () => void,
+  ) {}
+
+  /** Live delivery from the dispatcher. */
+  deliver(event: LogEvent): void {
+    if (this.held) this.held.push(event);
+    else this.enqueue(event);
+  }
+
+  /** Stored delivery, in seq order, while replaying. */
+  replay(event: LogEvent): void {
+    this.enqueue(event);
+  }
+
+  /** The replay is over: the live events that waited go through the same de-duplication. */
+  goLive(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const event of held.sort((a, b) => a.seq - b.seq)) this.enqueue(event);
+  }
+
+  fail(error: unknown): void {
+    if (this.closed) return;
+    if (this.waiter) {
+      this.waiter.reject(error);
+      this.waiter = null;
+    } else {
+      this.failure = error;
+    }
+    this.close();
+  }
+
+  private enqueue(event: LogEvent): void {
+    if (this.closed || event.seq <= this.last) return;
+    this.last = event.seq;
+    if (!this.accepts(event)) return;
+    if (this.waiter) {
+      this.waiter.resolve({ value: event, done: false });
+      this.waiter = null;
+    } else if (this.ready.length >= MAX_BUFFERED) {
+      this.fail(new GraphQLError('This subscription fell too far behind; resume it with the last cursor you received.'));
+    } else {
+      this.ready.push(event);
+    }
+  }
+
+  next(): Promise<IteratorResult<LogEvent>> {
+    const event = this.ready.shift();
+    if (event) return Promise.resolve({ value: event, done: false });
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = null;
+      return Promise.reject(failure);
+    }
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<LogEvent>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ready.length = 0;
+    this.waiter?.resolve({ value: undefined, done: true });
+    this.waiter = null;
+    this.onClose();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<LogEvent> {
+    return this;
+  }
+}
