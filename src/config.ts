@@ -35,6 +35,10 @@ export interface Config {
   maxSubscriptionsPerSocket: number;
   /** Largest WebSocket message accepted, in bytes. */
   maxWebSocketPayload: number;
+  /** A socket must send connection_init within this time. */
+  webSocketInitTimeoutMs: number;
+  /** How often open sockets are checked for deactivated users. */
+  webSocketRevalidateMs: number;
 }
 
 /** A bad environment value: the process stops with this one line. */
@@ -164,5 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     eventRetentionSeconds: duration(env, 'EVENT_RETENTION', 24 * 3600),
     maxSubscriptionsPerSocket: integer(env, 'WS_MAX_SUBSCRIPTIONS', 50, 1, 10000),
     maxWebSocketPayload: integer(env, 'WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    webSocketInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 60000),
+    webSocketRevalidateMs: integer(env, 'WS_REVALIDATE_MS', 15000, 100, 3600000),
   };
 }

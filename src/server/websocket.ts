@@ -19,7 +19,6 @@ interface SocketState {
 const UNAUTHORIZED = 4401;
 const FORBIDDEN = 4403;
 const KEEP_ALIVE_MS = 12_000;
-const SWEEP_MS = 15_000;
 
 /** Closes (4403) the sockets of people who were deactivated since they connected: one query for all. */
 async function closeDeactivated(orm: MikroORM, open: Map<SocketState, { close(code: number, reason: string): void }>): Promise<void> {
@@ -50,7 +49,7 @@ export function attachWebSocketServer(
   // Deactivated people lose their sockets within one sweep (a token alone would outlive them).
   const sweep = setInterval(() => {
     void closeDeactivated(orm, open).catch((error) => app.log.warn({ err: error }, 'socket sweep failed'));
-  }, SWEEP_MS);
+  }, app.config.webSocketRevalidateMs);
   sweep.unref();
   const stateOf = (socket: object) => {
     let state = states.get(socket);
@@ -61,7 +60,7 @@ export function attachWebSocketServer(
   const server = useServer<Record<string, unknown> | undefined, { state?: SocketState }>(
     {
       schema,
-      connectionInitWaitTimeout: 5_000,
+      connectionInitWaitTimeout: app.config.webSocketInitTimeoutMs,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const state = stateOf(socket);
@@ -88,7 +87,8 @@ export function attachWebSocketServer(
         open.delete(state);
       },
       onSubscribe: (ctx, id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= app.config.maxSubscriptionsPerSocket) {
+        // graphql-ws has already reserved this operation's slot: count it among the open ones.
+        if (Object.keys(ctx.subscriptions).length > app.config.maxSubscriptionsPerSocket) {
           return [new GraphQLError(`At most ${app.config.maxSubscriptionsPerSocket} operations at once on one socket.`, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
         let document;
