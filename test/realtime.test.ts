@@ -14,6 +14,7 @@ import {
 import { GraphQLClient } from './support/client';
 import { Factory } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
+import { countStatements } from './support/sql-counter';
 import { subscribe, wsClient } from './support/subscriptions';
 
 let server: TestServer;
@@ -127,6 +128,26 @@ describe('ticketEvents', () => {
     } finally {
       await em.execute('update event_log_state set pruned_through = 0');
     }
+  });
+});
+
+describe('fan-out', () => {
+  it('loads what an event needs once, whatever the number of subscribers', async () => {
+    const measure = async (subscribers: number) => {
+      const ticket = await openTicket(agent.client);
+      const streams = Array.from({ length: subscribers }, () => subscribe(socket(server.wsUrl, agent.token), TicketEventsDocument, { ticketId: ticket.id, after: FROM_START }));
+      await Promise.all(streams.map((received) => received.waitFor(1)));
+      const { statements } = await countStatements(server.orm, async () => {
+        await agent.client.data(UpdateTicketDocument, { input: { id: ticket.id, category: `fan-out ${subscribers}` } });
+        await Promise.all(streams.map((received) => received.waitFor(2)));
+      });
+      for (const received of streams) received.stop();
+      // The dispatcher's reads of the log (doorbell and safety poll) come and go with timing.
+      return statements.filter((sql) => !sql.startsWith('select * from events where seq >')).length;
+    };
+    const few = await measure(2);
+    const many = await measure(25);
+    expect(many).toBe(few);
   });
 });
 
