@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { ENTITIES } from '../modules';
+import { eventCommitSubscriber } from '../modules/events/redis-doorbell';
 
 /** migrations/ at the repository root, or dist/migrations once compiled: the same path from here. */
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
@@ -13,6 +14,7 @@ export function ormOptions(databaseUrl: string, poolSize: number, log?: Logger):
     clientUrl: databaseUrl,
     entities: ENTITIES,
     extensions: [Migrator],
+    subscribers: [eventCommitSubscriber],
     // Request work must use a forked EntityManager; touching the global one is a bug, so it throws.
     allowGlobalContext: false,
     forceUtcTimezone: true,

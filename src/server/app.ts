@@ -19,6 +19,7 @@ import { authenticate, createContext, requestIdFrom } from './context';
 import { explorerRouter } from './explorer';
 import { prepareData } from './prepare-data';
 import { EventDispatcher, PostgresDoorbell } from '../modules/events/dispatcher';
+import { RedisDoorbell } from '../modules/events/redis-doorbell';
 import { schedulePruning } from '../modules/events/event-log';
 import { queryProtection } from './protection';
 import { attachWebSocketServer } from './websocket';
@@ -65,7 +66,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
 async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boolean, closeDatabase: () => Promise<void>): Promise<RunningServer> {
   await prepareData(orm, config, embedded, log);
-  const events = new EventDispatcher(orm, new PostgresDoorbell(orm.config.get('clientUrl')!, log), log);
+  const doorbell = config.redisUrl ? new RedisDoorbell(config.redisUrl, log) : new PostgresDoorbell(orm.config.get('clientUrl')!, log);
+  const events = new EventDispatcher(orm, doorbell, log);
   await events.start();
   const pruner = schedulePruning(orm, config.eventRetentionSeconds, log);
   const app: AppServices = { config, log, orm, events, tokens: new TokenService(jwtSecret(config), config.jwtTtlSeconds) };

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../logger';
+import { markEventsWritten } from './redis-doorbell';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -32,6 +33,7 @@ export interface EventDraft {
 /** Appends an event in `em`'s transaction: call it last, after the change itself was flushed. */
 export async function appendEvent(em: EntityManager, event: EventDraft): Promise<number> {
   await em.flush();
+  markEventsWritten(em);
   const rows: { seq: string }[] = await em.execute(
     `with next as (update event_sequence set value = value + 1 returning value)
      insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
