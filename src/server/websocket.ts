@@ -113,6 +113,15 @@ export function attachWebSocketServer(
           contextValue: createContext(orm, app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
         } satisfies ExecutionArgs;
       },
+      // Errors sent as `error` messages (validation, or a subscription refused while it is set up).
+      onError: (ctx, id, _payload, errors) => {
+        const requestId = `${stateOf(ctx.extra.socket).requestId}:${id}`;
+        return errors.map((error) => {
+          const masked = maskError(error.toJSON(), requestId);
+          if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error.originalError ?? error, requestId }, 'internal error in a websocket operation');
+          return masked.extensions?.code === 'INTERNAL_SERVER_ERROR' ? masked : error.toJSON();
+        });
+      },
       onNext: (ctx, _id, _payload, args, result) => {
         if (!result.errors?.length) return result;
         const requestId = (args.contextValue as { requestId?: string } | undefined)?.requestId;
