@@ -29,6 +29,9 @@ const toEvent = (row: EventRow): LogEvent => ({
   data: row.data,
 });
 
+/** One ticket's events of one topic (queue events also name their ticket). */
+const ticketKey = (topic: string, ticketId: string) => `${topic}:${ticketId}`;
+
 /** Something that rings when events may have been committed; the dispatcher then reads them. */
 export interface Doorbell {
   start(ring: () => void): Promise<void>;
@@ -181,7 +184,7 @@ export class EventDispatcher {
 
   private dispatch(event: LogEvent): void {
     const targets = [...(this.everywhere.get(event.topic) ?? [])];
-    if (event.ticketId) targets.push(...(this.byTicket.get(event.ticketId) ?? []));
+    if (event.ticketId) targets.push(...(this.byTicket.get(ticketKey(event.topic, event.ticketId)) ?? []));
     for (const stream of targets) stream.deliver(event);
   }
 
@@ -191,7 +194,7 @@ export class EventDispatcher {
    */
   stream(options: StreamOptions): EventStream {
     const registry = options.ticketId ? this.byTicket : this.everywhere;
-    const key = options.ticketId ?? options.topic;
+    const key = options.ticketId ? ticketKey(options.topic, options.ticketId) : options.topic;
     const stream = new EventStream(options.after ?? this.position, options.accepts, () => {
       const set = registry.get(key);
       set?.delete(stream);
@@ -211,7 +214,7 @@ export class EventDispatcher {
     let after = options.after!;
     for (;;) {
       const rows = options.ticketId
-        ? await em.execute<EventRow[]>('select * from events where ticket_id = ? and seq > ? order by seq limit ?', [options.ticketId, after, BATCH])
+        ? await em.execute<EventRow[]>('select * from events where ticket_id = ? and topic = ? and seq > ? order by seq limit ?', [options.ticketId, options.topic, after, BATCH])
         : await em.execute<EventRow[]>('select * from events where topic = ? and seq > ? order by seq limit ?', [options.topic, after, BATCH]);
       for (const row of rows) stream.replay(toEvent(row));
       if (rows.length < BATCH) break;

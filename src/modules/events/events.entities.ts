@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
  * The event log (outbox): one row per change clients may care about, written in the change's own
@@ -39,6 +39,7 @@ export class EventRecord {
 
 /** The single counter behind `events.seq`; its row lock serialises the commits of writers. */
 @Entity({ tableName: 'event_sequence' })
+@Check({ name: 'event_sequence_single_row', expression: 'id' })
 export class EventSequence {
   @PrimaryKey({ type: 'boolean' })
   id!: boolean;
@@ -49,6 +50,7 @@ export class EventSequence {
 
 /** Events at or below `prunedThrough` were pruned: older cursors are expired. */
 @Entity({ tableName: 'event_log_state' })
+@Check({ name: 'event_log_state_single_row', expression: 'id' })
 export class EventLogState {
   @PrimaryKey({ type: 'boolean' })
   id!: boolean;

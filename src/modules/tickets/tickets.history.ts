@@ -79,6 +79,24 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
   return changes;
 }
 
+/** A committed-together consequence of a ticket change (queues, SLA…), run in its transaction. */
+export interface TicketChange {
+  kind: TicketEventKind;
+  before: TicketState | null;
+  after: TicketState;
+  actorId: string | null;
+  at: Date;
+  /** The ticket event's seq. */
+  seq: number;
+}
+export type TicketReactor = (em: EntityManager, change: TicketChange) => Promise<void>;
+
+/**
+ * Domains that react to ticket changes (queues, SLA) register here; tickets never import them.
+ * Reactors run inside the change's transaction, after its event, so what they write commits with it.
+ */
+export const ticketReactors: TicketReactor[] = [];
+
 /**
  * The changes one command makes to one ticket. `write` appends them to the ticket's history (one
  * row per change; a trigger keeps those rows append-only) and to the event log (one event for the
@@ -114,7 +132,8 @@ export class TicketChangeLog {
       em.create(TicketHistory, { ticket: this.ticket, actor: this.actorId, at, field: change.field, fromValue: change.from, toValue: change.to, internal });
     }
     const internal = this.changes.every((entry) => entry.internal);
-    await appendEvent(em, {
+    const after = { ...ticketState(this.ticket), ...(details.updatedAt ? { updatedAt: details.updatedAt.toISOString() } : {}) };
+    const seq = await appendEvent(em, {
       topic: 'ticket',
       kind,
       ticketId: this.ticket.id,
@@ -124,9 +143,10 @@ export class TicketChangeLog {
       data: {
         changes: this.changes.filter((entry) => internal || !entry.internal).map((entry) => entry.change),
         before: this.before,
-        after: { ...ticketState(this.ticket), ...(details.updatedAt ? { updatedAt: details.updatedAt.toISOString() } : {}) },
+        after,
         ...(details.commentId ? { commentId: details.commentId } : {}),
       },
     });
+    for (const react of ticketReactors) await react(em, { kind, before: this.before, after, actorId: this.actorId, at, seq });
   }
 }

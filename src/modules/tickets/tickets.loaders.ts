@@ -33,7 +33,7 @@ export const linksByTicketId = defineLoader<string, TicketLink[]>('linksByTicket
 /** The seq of each ticket's latest event: where a client that just read the ticket resumes from. */
 export const latestEventSeqByTicketId = defineLoader<string, number>('latestEventSeqByTicketId', async ({ em }, ids) => {
   const rows: { ticket_id: string; seq: string }[] = await em.execute(
-    'select ticket_id, max(seq) as seq from events where ticket_id = any(?::uuid[]) group by ticket_id',
+    `select ticket_id, max(seq) as seq from events where ticket_id = any(?::uuid[]) and topic = 'ticket' group by ticket_id`,
     [`{${ids.join(',')}}`],
   );
   return alignOne(ids, rows, (row) => row.ticket_id).map((row) => Number(row?.seq ?? 0));
