@@ -1,4 +1,4 @@
-import type { Context } from '../graphql/context';
+import type { AppServices, Context } from '../graphql/context';
 
 /** Fetches one object for `node(id)`, applying its domain's visibility rules (null when hidden). */
 export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null>;
@@ -10,4 +10,6 @@ export interface DomainModule {
   resolvers: Function[];
   /** GraphQL type name → fetcher, for `node(id)`. */
   nodes: Record<string, NodeFetcher>;
+  /** Work the domain runs in the background of every instance (timers, sweeps), started once serving. */
+  background?: (app: AppServices) => { stop(): Promise<void> };
 }

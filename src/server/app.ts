@@ -14,6 +14,7 @@ import { connectDatabase, jwtSecret } from '../db/database';
 import { maskError, PUBLIC_ERROR_CODES } from '../errors';
 import type { AppServices, Context } from '../graphql/context';
 import { deskgraphSchema } from '../graphql/schema';
+import { MODULES } from '../modules';
 import type { Logger } from '../logger';
 import { authenticate, createContext, requestIdFrom } from './context';
 import { explorerRouter } from './explorer';
@@ -71,6 +72,7 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
   await events.start();
   const pruner = schedulePruning(orm, config.eventRetentionSeconds, log);
   const app: AppServices = { config, log, orm, events, tokens: new TokenService(jwtSecret(config), config.jwtTtlSeconds) };
+  const background = MODULES.flatMap((module) => (module.background ? [module.background(app)] : []));
 
   const schema = deskgraphSchema();
   const protection = queryProtection(schema, config.queryLimits);
@@ -172,6 +174,7 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
     stop: () =>
       (stopping ??= (async () => {
         await apollo.stop();
+        await Promise.all(background.map((job) => job.stop()));
         clearInterval(pruner);
         await events.stop();
         await closeDatabase();

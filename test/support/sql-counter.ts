@@ -2,9 +2,16 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 
 /**
  * The server's background work that may run during a measured request: the event dispatcher's
- * reads of the log (doorbell and one-second safety poll) and the log's pruning.
+ * reads of the log (doorbell and one-second safety poll), the log's pruning, and the SLA
+ * scheduler's look for due timers.
  */
-const BACKGROUND = [/^select \* from events where seq > /, /^with gone as \(\s*delete from events/, /^select pruned_through from event_log_state/];
+const BACKGROUND = [
+  /^select \* from events where seq > /,
+  /^with gone as \(\s*delete from events/,
+  /^select pruned_through from event_log_state/,
+  /^select min\(next_fire_at\)/,
+  /^select ticket_id, metric from ticket_sla_clocks where next_fire_at <= now\(\)/,
+];
 
 /**
  * Counts the SQL statements the server sends for `work`. Every forked EntityManager shares the

@@ -117,6 +117,7 @@ export class EventDispatcher {
   private position = 0;
   private readonly byTicket = new Map<string, Set<EventStream>>();
   private readonly everywhere = new Map<string, Set<EventStream>>();
+  private readonly listeners = new Set<(event: LogEvent) => void>();
   private draining: Promise<void> | null = null;
   private again = false;
   private poll: NodeJS.Timeout | null = null;
@@ -182,7 +183,14 @@ export class EventDispatcher {
     }
   }
 
+  /** Internal consumers (the SLA scheduler) hear of every event this instance reads. */
+  onEvent(listener: (event: LogEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private dispatch(event: LogEvent): void {
+    for (const listener of this.listeners) listener(event);
     const targets = [...(this.everywhere.get(event.topic) ?? [])];
     if (event.ticketId) targets.push(...(this.byTicket.get(ticketKey(event.topic, event.ticketId)) ?? []));
     for (const stream of targets) stream.deliver(event);

@@ -24,6 +24,7 @@ export class TicketFilterValue {
   @Field({ nullable: true }) createdAfter?: Date;
   @Field({ nullable: true }) createdBefore?: Date;
   @Field({ nullable: true }) updatedAfter?: Date;
+  @Field({ nullable: true }) slaBreached?: boolean;
   @Field({ nullable: true, description: 'Text is matched by PostgreSQL only: a queue with text is counted by query.' }) text?: string;
 
   static from(stored: StoredCriteria): TicketFilterValue {

@@ -1,6 +1,7 @@
 import { ref, type EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../../auth/roles';
 import type { ServiceContext } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/global-id';
 import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkRange, checkText, checkVersion } from '../../validation';
 import { Ticket } from '../tickets/tickets.entities';
@@ -73,9 +74,11 @@ async function place(em: EntityManager, ticketId: string, group: Group, assignee
   ticket.group = ref(group);
   if (assigneeId !== undefined) ticket.assignee = assigneeId ? ref(em.getReference(User, assigneeId)) : null;
   ticket.updatedAt = new Date();
+  const groupId = (id: string | null) => id && toGlobalId('Group', id);
+  const userId = (id: string | null) => id && toGlobalId('User', id);
   const changes = [
-    ...(before.group !== group.id ? [{ field: 'group', from: before.group, to: group.id }] : []),
-    ...(before.assignee !== (ticket.assignee?.id ?? null) ? [{ field: 'assignee', from: before.assignee, to: ticket.assignee?.id ?? null }] : []),
+    ...(before.group !== group.id ? [{ field: 'group', from: groupId(before.group), to: groupId(group.id) }] : []),
+    ...(before.assignee !== (ticket.assignee?.id ?? null) ? [{ field: 'assignee', from: userId(before.assignee), to: userId(ticket.assignee?.id ?? null) }] : []),
     ...extra.map((entry) => ({ field: entry.field, from: null, to: entry.to })),
   ];
   await log.add(changes).write(em, TicketEventKind.ASSIGNED);

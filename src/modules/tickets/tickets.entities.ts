@@ -36,6 +36,7 @@ const OPEN = `status in ('NEW', 'OPEN', 'PENDING', 'ON_HOLD')`;
   name: 'tickets_open_assignee_idx',
   expression: `create index "tickets_open_assignee_idx" on "tickets" ("assignee_id", "priority", "created_at", "id") where ${OPEN}`,
 })
+@Index({ properties: ['slaDueAt', 'id'] })
 @Index({ name: 'tickets_tags_idx', expression: 'create index "tickets_tags_idx" on "tickets" using gin ("tags")' })
 @Index({ name: 'tickets_search_idx', expression: 'create index "tickets_search_idx" on "tickets" using gin ("search_vector")' })
 export class Ticket extends BaseEntity<
@@ -58,6 +59,8 @@ export class Ticket extends BaseEntity<
   | 'ratedAt'
   | 'idempotencyKey'
   | 'description'
+  | 'slaDueAt'
+  | 'slaBreached'
 > {
   /** Human number from the ticket_number_seq sequence: 1, 2, 3 … */
   @Property({ type: 'integer', defaultRaw: `nextval('ticket_number_seq')`, unique: true })
@@ -140,6 +143,17 @@ export class Ticket extends BaseEntity<
 
   @Property({ type: 'timestamptz', nullable: true })
   ratedAt: Date | null = null;
+
+  /**
+   * The nearest due time of the ticket's running SLA clocks (far future when none runs), and whether
+   * a clock was breached: summaries kept by the SLA module, for TicketOrder SLA_DUE and the
+   * slaBreached filter. Written with SQL, never through this entity.
+   */
+  @Property({ type: 'timestamptz', defaultRaw: `'9999-12-31T00:00:00Z'` })
+  slaDueAt: Date = new Date('9999-12-31T00:00:00Z');
+
+  @Property({ type: 'boolean' })
+  slaBreached: boolean = false;
 
   /**
    * Title, description and public comments in English and French word forms, accents folded.

@@ -22,6 +22,8 @@ export interface TicketCriteria {
   createdAfter?: Date | null;
   createdBefore?: Date | null;
   updatedAfter?: Date | null;
+  /** Whether an SLA clock of the ticket was breached. */
+  slaBreached?: boolean | null;
   text?: string | null;
 }
 
@@ -57,6 +59,7 @@ export function criteriaToQuery(em: EntityManager, criteria: TicketCriteria): Fi
   if (criteria.createdAfter) where.push({ createdAt: { $gte: criteria.createdAfter } });
   if (criteria.createdBefore) where.push({ createdAt: { $lt: criteria.createdBefore } });
   if (criteria.updatedAfter) where.push({ updatedAt: { $gte: criteria.updatedAfter } });
+  if (criteria.slaBreached === true || criteria.slaBreached === false) where.push({ slaBreached: criteria.slaBreached });
   if (criteria.text?.trim()) {
     const matching = em.getKnex().select('id').from('tickets').whereRaw(`search_vector @@ ${TEXT_QUERY}`, [criteria.text, criteria.text]);
     where.push({ id: { $in: matching } } as unknown as FilterQuery<Ticket>);

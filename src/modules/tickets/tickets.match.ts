@@ -28,6 +28,7 @@ export function matchesCriteria(criteria: TicketCriteria, state: TicketState): b
   if (criteria.createdAfter && !(time(state.createdAt) >= new Date(criteria.createdAfter).getTime())) return false;
   if (criteria.createdBefore && !(time(state.createdAt) < new Date(criteria.createdBefore).getTime())) return false;
   if (criteria.updatedAfter && !(time(state.updatedAt) >= new Date(criteria.updatedAfter).getTime())) return false;
-  if (criteria.text?.trim()) return 'sql';
+  // Breaches happen on a timer, not in a ticket change: the database has the current answer.
+  if (criteria.text?.trim() || criteria.slaBreached === true || criteria.slaBreached === false) return 'sql';
   return true;
 }

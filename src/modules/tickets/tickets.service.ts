@@ -3,7 +3,7 @@ import type { Viewer } from '../../auth/viewer';
 import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { type ConnectionArgs, paginate, type SortKey } from '../../graphql/relay';
-import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
+import { fail, Problems, UserErrorCode, type UserErrorShape } from '../../graphql/user-errors';
 import { checkRange, checkText, checkVersion } from '../../validation';
 import { Asset } from '../assets/assets.entities';
 import { assetsPolicy } from '../assets/assets.policy';
@@ -92,7 +92,7 @@ export interface RateTicketCommand {
   comment?: string;
 }
 
-export type TicketOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'PRIORITY' | 'NUMBER';
+export type TicketOrderField = 'CREATED_AT' | 'UPDATED_AT' | 'PRIORITY' | 'NUMBER' | 'SLA_DUE';
 
 /** Each order ends with the id, so that it is total and keyset cursors are exact. */
 const ORDERS: Record<TicketOrderField, (direction: 'ASC' | 'DESC') => SortKey<Ticket>[]> = {
@@ -101,6 +101,8 @@ const ORDERS: Record<TicketOrderField, (direction: 'ASC' | 'DESC') => SortKey<Ti
   // P1 first when ascending; the oldest first among equals, as a queue is worked.
   PRIORITY: (direction) => [{ field: 'priority', direction }, { field: 'createdAt', direction }, { field: 'id', direction }],
   NUMBER: (direction) => [{ field: 'number', direction }],
+  // ASC: the nearest running due time first; tickets with no running clock last.
+  SLA_DUE: (direction) => [{ field: 'slaDueAt', direction }, { field: 'id', direction }],
 };
 
 /** What a ticket looks like to its history: the fields a command may change, ids as global ids. */
@@ -134,6 +136,15 @@ function normalizeTags(problems: Problems, tags: string[] | undefined): string[]
   if (normalized.length > MAX_TAGS) problems.add(UserErrorCode.INVALID_INPUT, `At most ${MAX_TAGS} tags.`, 'tags');
   return normalized;
 }
+
+/**
+ * A rule another domain adds to status moves (e.g. a change is resolved only once approved): a
+ * refusal, or null to let the move through. It runs inside changeTicketStatus, after the workflow
+ * allowed the move; its refusal is reported with the command's other problems (field `status`
+ * unless it names one). Tickets never import the domains that register here.
+ */
+export type TicketStatusGuard = (em: EntityManager, ticket: Ticket, to: TicketStatus) => Promise<UserErrorShape | null>;
+export const ticketStatusGuards: TicketStatusGuard[] = [];
 
 /** The ticket lifecycle: every rule of opening, working, commenting, linking and rating tickets. */
 export class TicketsService {
@@ -302,6 +313,11 @@ export class TicketsService {
         problems.add(UserErrorCode.INVALID_TRANSITION, `A ${ticket.status} ticket cannot move to ${command.status}.`, 'status');
       } else if (!ticketsPolicy.canMoveStatus(actor, ticket.status, command.status)) {
         problems.add(UserErrorCode.NOT_ALLOWED, 'Requesters may cancel their ticket, or close or reopen it once resolved.', 'status');
+      } else {
+        for (const guard of ticketStatusGuards) {
+          const refusal = await guard(em, ticket, command.status);
+          if (refusal) problems.add(refusal.code, refusal.message, refusal.field ?? 'status');
+        }
       }
       if (command.status === TicketStatus.RESOLVED && !command.resolution?.trim()) {
         problems.add(UserErrorCode.INVALID_INPUT, 'Say how the ticket was resolved.', 'resolution');

@@ -149,6 +149,7 @@ export class TicketFilter {
   @Field({ nullable: true }) createdAfter?: Date;
   @Field({ nullable: true }) createdBefore?: Date;
   @Field({ nullable: true }) updatedAfter?: Date;
+  @Field({ nullable: true, description: 'true: an SLA target of the ticket was breached; false: none was.' }) slaBreached?: boolean;
   @Field({ nullable: true, description: 'Full text over title, description and public comments; English and French word forms, accents ignored.' })
   text?: string;
 }
@@ -158,8 +159,15 @@ export enum TicketOrderField {
   UPDATED_AT = 'UPDATED_AT',
   PRIORITY = 'PRIORITY',
   NUMBER = 'NUMBER',
+  SLA_DUE = 'SLA_DUE',
 }
-registerEnumType(TicketOrderField, { name: 'TicketOrderField', valuesConfig: { PRIORITY: { description: 'ASC lists P1 first, oldest first among equals.' } } });
+registerEnumType(TicketOrderField, {
+  name: 'TicketOrderField',
+  valuesConfig: {
+    PRIORITY: { description: 'ASC lists P1 first, oldest first among equals.' },
+    SLA_DUE: { description: 'ASC lists the nearest running SLA due time first; tickets without a running clock last.' },
+  },
+});
 
 export enum OrderDirection {
   ASC = 'ASC',
