@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
@@ -87,6 +87,8 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { drainServer: async () => websockets?.dispose() }; } },
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of GraphQL responses here: its per-field hooks would cost every request.
+      ApolloServerPluginCacheControlDisabled(),
       errorPlugin(log),
       ...protection.plugins,
     ],

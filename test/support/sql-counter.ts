@@ -10,6 +10,7 @@ const BACKGROUND = [
   /^with gone as \(\s*delete from events/,
   /^select pruned_through from event_log_state/,
   /^select min\(next_fire_at\)/,
+  /^select exists \(select 1 from ticket_sla_clocks where next_fire_at <= now\(\)\)/,
   /^select ticket_id, metric from ticket_sla_clocks where next_fire_at <= now\(\)/,
 ];
 

@@ -30,6 +30,15 @@ export interface EventDraft {
   data: unknown;
 }
 
+/**
+ * Takes the event counter's row lock for the rest of the transaction. Every writer of the log
+ * (ticket commands, the SLA scheduler, queue recounts) takes it before it locks any other row, so
+ * they all lock in the same order and cannot deadlock one another.
+ */
+export async function lockEventLog(em: EntityManager): Promise<void> {
+  await em.execute('select value from event_sequence for update');
+}
+
 /** Appends an event in `em`'s transaction: call it last, after the change itself was flushed. */
 export async function appendEvent(em: EntityManager, event: EventDraft): Promise<number> {
   await em.flush();

@@ -8,6 +8,7 @@ import type { TicketCriteria } from '../tickets/tickets.filter';
 import { Group, GroupMembership, Organization, User } from '../users/users.entities';
 import { Queue, QueueGroup, type StoredCriteria } from './queues.entities';
 import { queuesPolicy } from './queues.policy';
+import { lockEventLog } from '../events/event-log';
 import { countByQuery, toCriteria } from './queues.reactor';
 
 export interface QueueCommand {
@@ -134,7 +135,7 @@ export class QueuesService {
    * ticket change (which takes that lock first) can slip between the count and its storing.
    */
   async recount(em: EntityManager, queue: Queue): Promise<void> {
-    await em.execute('select value from event_sequence for update');
+    await lockEventLog(em);
     queue.count = await countByQuery(em, toCriteria(queue.filter));
   }
 

@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../graphql/global-id';
 import type { Logger } from '../../logger';
-import { appendEvent } from '../events/event-log';
+import { appendEvent, lockEventLog } from '../events/event-log';
 import type { EventDispatcher } from '../events/dispatcher';
 import { Ticket } from '../tickets/tickets.entities';
 import { TicketChangeLog, TicketEventKind } from '../tickets/tickets.history';
@@ -98,6 +98,10 @@ export class SlaScheduler {
   }
 
   private async fireBatch(em: EntityManager): Promise<number> {
+    const [anything] = await em.execute<{ due: boolean }[]>('select exists (select 1 from ticket_sla_clocks where next_fire_at <= now()) as due');
+    if (!anything.due) return 0;
+    // Like every writer of the log, lock it before any other row (see lockEventLog).
+    await lockEventLog(em);
     const due = await em.execute<{ ticket_id: string; metric: string }[]>(
       `select ticket_id, metric from ticket_sla_clocks where next_fire_at <= now() order by next_fire_at limit ? for update skip locked`,
       [BATCH],

@@ -20,6 +20,7 @@ import {
   TicketType,
   Urgency,
 } from './tickets.enums';
+import { lockEventLog } from '../events/event-log';
 import { criteriaToQuery, type TicketCriteria } from './tickets.filter';
 import { diff, type FieldChange, TicketChangeLog, TicketEventKind } from './tickets.history';
 import { ticketsPolicy } from './tickets.policy';
@@ -167,7 +168,10 @@ export class TicketsService {
       if (earlier) return earlier;
     }
     try {
-      return await this.ctx.em.transactional((em) => this.create(em, actor, command));
+      return await this.ctx.em.transactional(async (em) => {
+        await lockEventLog(em);
+        return this.create(em, actor, command);
+      });
     } catch (error) {
       // Two retries raced: the one that lost returns the ticket the other created.
       if (error instanceof UniqueConstraintViolationException && command.idempotencyKey) {
@@ -226,6 +230,7 @@ export class TicketsService {
   async updateTicket(command: UpdateTicketCommand): Promise<Ticket> {
     const actor = this.actor;
     return this.ctx.em.transactional(async (em) => {
+      await lockEventLog(em);
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
@@ -263,6 +268,7 @@ export class TicketsService {
   async assignTicket(command: AssignTicketCommand): Promise<Ticket> {
     const actor = this.actor;
     return this.ctx.em.transactional(async (em) => {
+      await lockEventLog(em);
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
@@ -306,6 +312,7 @@ export class TicketsService {
   async changeTicketStatus(command: ChangeTicketStatusCommand): Promise<Ticket> {
     const actor = this.actor;
     return this.ctx.em.transactional(async (em) => {
+      await lockEventLog(em);
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
@@ -354,6 +361,7 @@ export class TicketsService {
   async addComment(command: AddCommentCommand): Promise<TicketComment> {
     const actor = this.actor;
     return this.ctx.em.transactional(async (em) => {
+      await lockEventLog(em);
       const ticket = await this.visibleTicket(em, actor, command.ticketId, 'ticketId');
       const problems = new Problems();
       checkText(problems, command.body, 'body', MAX_TEXT);
@@ -391,6 +399,7 @@ export class TicketsService {
   async linkTickets(command: LinkTicketsCommand): Promise<TicketLink> {
     const actor = this.actor;
     return this.ctx.em.transactional(async (em) => {
+      await lockEventLog(em);
       if (!ticketsPolicy.canWork(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins link tickets.', 'fromId');
       const from = await this.visibleTicket(em, actor, command.fromId, 'fromId');
       const to = await this.visibleTicket(em, actor, command.toId, 'toId');
@@ -420,6 +429,7 @@ export class TicketsService {
   async rateTicket(command: RateTicketCommand): Promise<Ticket> {
     const actor = this.actor;
     return this.ctx.em.transactional(async (em) => {
+      await lockEventLog(em);
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkRange(problems, command.rating, 'rating', 1, 5);
