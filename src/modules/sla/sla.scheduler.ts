@@ -10,7 +10,8 @@ import { plan } from './sla.clocks';
 import { ClockStatus, SlaClock } from './sla.entities';
 import { calendarOf, loadPolicies, refreshTicketDue } from './sla.reactor';
 
-const BATCH = 200;
+/** Small batches: each holds the event log's lock, which ticket commands wait for. */
+const BATCH = 50;
 /** Timers are also looked for this often, in case a wake-up was missed (e.g. a clock set elsewhere). */
 const SAFETY_POLL_MS = 5_000;
 /** Longest sleep before looking again, whatever the next due time. */
@@ -91,7 +92,8 @@ export class SlaScheduler {
   }
 
   private async fireDue(): Promise<void> {
-    for (;;) {
+    // A backlog is worked batch by batch; stopping ends it between batches (the rest fire on the next start).
+    while (this.running) {
       const fired = await this.orm.em.fork().transactional((em) => this.fireBatch(em));
       if (fired < BATCH) return;
     }
