@@ -3,6 +3,12 @@
  * Each benchmark module exports a one-line `description` and `run(args)`.
  */
 import { UsageError } from './lib';
+import * as fanout from './fanout';
+import * as impact from './impact';
+import * as knowledge from './knowledge';
+import * as queuePage from './queue-page';
+import * as queues from './queues';
+import * as sla from './sla';
 import * as startup from './startup';
 
 export interface Benchmark {
@@ -10,7 +16,7 @@ export interface Benchmark {
   run(args: string[]): Promise<void>;
 }
 
-const BENCHMARKS: Record<string, Benchmark> = { startup };
+const BENCHMARKS: Record<string, Benchmark> = { startup, fanout, 'queue-page': queuePage, knowledge, impact, sla, queues };
 
 function usage(): string {
   const width = Math.max(...Object.keys(BENCHMARKS).map((name) => name.length));

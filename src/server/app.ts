@@ -21,6 +21,7 @@ import { explorerRouter } from './explorer';
 import { prepareData } from './prepare-data';
 import { EventDispatcher, PostgresDoorbell } from '../modules/events/dispatcher';
 import { RedisDoorbell } from '../modules/events/redis-doorbell';
+import { alertHooks } from '../modules/assets/alerts.http';
 import { schedulePruning } from '../modules/events/event-log';
 import { queryProtection } from './protection';
 import { attachWebSocketServer } from './websocket';
@@ -127,6 +128,8 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
       res.status(503).json({ status: 'database unreachable' });
     }
   });
+  // POST /hooks/alerts: monitoring webhooks, authenticated by integration tokens (not user sessions).
+  expressApp.use(alertHooks(app));
   // Before the explorer's GET route, whose router would answer CORS preflights on its own.
   expressApp.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: false, maxAge: 600 }));
   expressApp.use(explorerRouter());

@@ -1,0 +1,284 @@
+/**
+ * SLA timers at scale: BENCH_SLA_TICKETS (default 100,000) running RESOLUTION clocks falling due over
+ * BENCH_SLA_SPREAD_SECONDS (60), fired by two real server instances on one database (the scheduler of
+ * src/modules/sla/sla.scheduler.ts in each), one graphql-ws client subscribed to slaEvents on each.
+ * Reports the delay from due time to the event's commit (pg_xact_commit_timestamp) and to client
+ * receipt, duplicates (SQL), database load (pg_stat_database, pg_stat_statements), beside the floor: a
+ * bare setTimeout in this process for each due instant.
+ */
+import os from 'node:os';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
+import WebSocket from 'ws';
+import { loadConfig } from '../src/config';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
+import { migrate, openDatabase } from '../src/db/orm';
+import { seedTickets } from '../src/demo/bulk-seed';
+import { createLogger } from '../src/logger';
+import { startServer, type RunningServer } from '../src/server/app';
+import { positiveInteger, Scratch, sleep, table, UsageError } from './lib';
+
+export const description =
+  'SLA breaches of 100,000 clocks due over 60 s, fired by two server instances: due → commit and due → client receipt (p50/p99/max), duplicates, database load; floor: bare setTimeout';
+
+const ADMIN_EMAIL = 'sla-bench-admin@deskgraph.local';
+const ADMIN_PASSWORD = 'sla-bench-admin-password';
+const TARGET_SECONDS = 3600;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function stats(values: number[]): { n: number; p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+const fmt = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 1 : 0)} ms` : '—');
+
+async function query<R extends Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
+  const client = new PgClient({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.data;
+}
+
+interface Receipt {
+  seq: string;
+  dueAt: number;
+  receivedAt: number;
+}
+
+export async function run(args: string[]): Promise<void> {
+  if (args.length) throw new UsageError(`sla takes no arguments (BENCH_SLA_TICKETS, BENCH_SLA_SPREAD_SECONDS, BENCH_SLA_LEAD_SECONDS), got ${args.join(' ')}`);
+  const tickets = positiveInteger('BENCH_SLA_TICKETS', 100_000);
+  const spreadMs = positiveInteger('BENCH_SLA_SPREAD_SECONDS', 60) * 1000;
+  const leadMs = positiveInteger('BENCH_SLA_LEAD_SECONDS', 15) * 1000;
+  const drainMs = 60_000;
+
+  const scratch = new Scratch();
+  const log = createLogger('warn');
+  let postgres: EmbeddedPostgres | undefined;
+  const servers: RunningServer[] = [];
+  const clients: WsClient[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const cleanUp = async () => {
+    for (const timer of timers) clearTimeout(timer);
+    for (const client of clients) await client.dispose();
+    for (const server of servers) await server.stop().catch(() => undefined);
+    await postgres?.stop().catch(() => undefined);
+    await scratch.cleanUp();
+  };
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+
+  try {
+    // Embedded PostgreSQL with commit timestamps and pg_stat_statements (a restart applies them).
+    const dataDir = scratch.dataDir('sla');
+    postgres = await startEmbeddedPostgres(dataDir, log);
+    await query(postgres.adminUrl, `alter system set track_commit_timestamp = on`);
+    await query(postgres.adminUrl, `alter system set shared_preload_libraries = 'pg_stat_statements'`);
+    await postgres.stop();
+    postgres = await startEmbeddedPostgres(dataDir, log);
+    await ensureDatabase(postgres.adminUrl, 'deskgraph');
+    const databaseUrl = postgres.urlFor('deskgraph');
+    await query(databaseUrl, 'create extension if not exists pg_stat_statements');
+    const orm = await openDatabase(databaseUrl, 1, log);
+    await migrate(orm);
+    await orm.close();
+    const seeded = await seedTickets(databaseUrl, { tickets, progress: say });
+    const [policy] = await query<{ id: string }>(
+      databaseUrl,
+      `insert into sla_policies (id, created_at, updated_at, version, name, position, applies_to, targets, warn_at_percent, pause_statuses)
+       values (gen_random_uuid(), now(), now(), 1, 'SLA benchmark', 1, '{}', $1::jsonb, 80, '{PENDING}') returning id`,
+      [JSON.stringify(['P1', 'P2', 'P3', 'P4'].map((priority) => ({ priority, firstResponseSeconds: TARGET_SECONDS, resolutionSeconds: TARGET_SECONDS })))],
+    );
+
+    // Two real servers on the database, in this process.
+    for (let index = 0; index < 2; index += 1) {
+      servers.push(
+        await startServer(
+          loadConfig({
+            DATABASE_URL: databaseUrl,
+            PORT: '0',
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            DEMO_DATA: '0',
+            JWT_SECRET: 'sla-benchmark-secret-0123456789abcdef0123',
+            BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+            BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+            DATABASE_POOL_SIZE: '10',
+          }),
+          log,
+        ),
+      );
+    }
+    const { login } = await gql<{ login: { token: string | null } }>(
+      servers[0].url,
+      'mutation($input: LoginInput!) { login(input: $input) { token } }',
+      { input: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } },
+    );
+    if (!login.token) throw new Error('admin login failed');
+
+    // One slaEvents subscriber (all groups) per instance.
+    const receipts: Receipt[][] = servers.map(() => []);
+    const subscriptionErrors: string[] = [];
+    for (const [index, server] of servers.entries()) {
+      const client = createClient({
+        url: server.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${login.token}` },
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      await new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error('subscription not acknowledged')), 10_000);
+        client.on('connected', () => {
+          clearTimeout(timeout);
+          resolve();
+        });
+        client.subscribe<{ slaEvents: { cursor: string; kind: string; dueAt: string | null } }>(
+          { query: 'subscription { slaEvents { cursor kind metric dueAt occurredAt } }' },
+          {
+            next: (result) => {
+              const receivedAt = Date.now();
+              const event = result.data?.slaEvents;
+              if (result.errors) subscriptionErrors.push(JSON.stringify(result.errors));
+              if (event?.kind === 'BREACHED' && event.dueAt) receipts[index].push({ seq: event.cursor, dueAt: new Date(event.dueAt).getTime(), receivedAt });
+            },
+            error: (error) => subscriptionErrors.push(String((error as Error)?.message ?? JSON.stringify(error))),
+            complete: () => undefined,
+          },
+        );
+      });
+    }
+    await sleep(500); // the subscriptions are set up server-side after the connection ack
+
+    // The clocks: due at start + floor(k * spread / N) ms, k = 0..N-1, already warned (one BREACHED each).
+    const start = Date.now() + leadMs;
+    const inserted = await query<{ count: string }>(
+      databaseUrl,
+      `with chosen as (select id, row_number() over (order by id) - 1 as k from (select id from tickets order by id limit $3) t),
+            due as (select id, to_timestamp(($1::bigint + (k * $2::bigint) / $3::bigint) / 1000.0) as at from chosen),
+            ins as (insert into ticket_sla_clocks (ticket_id, metric, policy_id, target_seconds, elapsed_millis, running_since, status, due_at, warn_at, warned_at, next_fire_at)
+                    select id, 'RESOLUTION', $4, ${TARGET_SECONDS}, 0, at - interval '${TARGET_SECONDS} seconds', 'RUNNING', at, null, at - interval '${TARGET_SECONDS * 0.2} seconds', at from due
+                    returning 1)
+       select count(*) as count from ins`,
+      [start, spreadMs, tickets, policy.id],
+    );
+    const clocks = Number(inserted[0].count);
+    const margin = start - Date.now();
+    say(`${clocks} clocks due from ${new Date(start).toISOString()} over ${spreadMs / 1000} s (inserted ${(margin / 1000).toFixed(1)} s ahead; the schedulers' safety poll is 5 s)`);
+    await query(databaseUrl, 'analyze ticket_sla_clocks');
+    await query(databaseUrl, 'select pg_stat_statements_reset()');
+    await query(databaseUrl, 'select pg_stat_reset()');
+
+    // The floor: a bare setTimeout per due instant, in this process, alongside.
+    const floor: number[] = [];
+    for (let k = 0; k < clocks; k += 1) {
+      const at = start + Math.floor((k * spreadMs) / tickets);
+      timers.push(setTimeout(() => floor.push(Date.now() - at), at - Date.now()));
+    }
+
+    const cpuBefore = process.cpuUsage();
+    const loadBefore = os.loadavg();
+    const deadline = start + spreadMs + drainMs;
+    while (Date.now() < deadline && !(receipts.every((list) => list.length >= clocks) && floor.length >= clocks)) await sleep(200);
+    const finishedAt = Date.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    const loadAfter = os.loadavg();
+    await sleep(1000);
+
+    // Commit delay, duplicates, missing, from the event log.
+    const committed = await query<{ delay: number }>(
+      databaseUrl,
+      `select (extract(epoch from pg_xact_commit_timestamp(xmin)) * 1000 - extract(epoch from (data->>'dueAt')::timestamptz) * 1000)::float8 as delay
+         from events where topic = 'sla' and kind = 'BREACHED'`,
+    );
+    const [counts] = await query<{ events: string; duplicates: string; distinct_clocks: string; warnings: string; still_due: string }>(
+      databaseUrl,
+      `select (select count(*) from events where topic = 'sla') as events,
+              (select count(*) from events where topic = 'sla' and kind = 'WARNING') as warnings,
+              (select coalesce(sum(n - 1), 0) from (select count(*) as n from events where topic = 'sla' group by ticket_id, data->>'metric', kind having count(*) > 1) d) as duplicates,
+              (select count(distinct ticket_id) from events where topic = 'sla' and kind = 'BREACHED') as distinct_clocks,
+              (select count(*) from ticket_sla_clocks where next_fire_at is not null) as still_due`,
+    );
+    const [database] = await query<Record<string, string>>(
+      databaseUrl,
+      `select xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted, blks_hit, blks_read, deadlocks
+         from pg_stat_database where datname = current_database()`,
+    );
+    const statements = await query<{ calls: string; total: number; mean: number; text: string }>(
+      databaseUrl,
+      `select calls, total_exec_time::float8 as total, mean_exec_time::float8 as mean, regexp_replace(query, '\\s+', ' ', 'g') as text
+         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+        order by total_exec_time desc limit 10`,
+    );
+    const [statementTotals] = await query<{ calls: string; total: number }>(
+      databaseUrl,
+      `select coalesce(sum(calls), 0) as calls, coalesce(sum(total_exec_time), 0)::float8 as total
+         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())`,
+    );
+
+    const seconds = (finishedAt - start) / 1000;
+    const rows: string[][] = [['due → …', 'events', 'p50', 'p99', 'max']];
+    const add = (name: string, values: number[]) => {
+      const figures = stats(values);
+      rows.push([name, String(figures.n), fmt(figures.p50), fmt(figures.p99), fmt(figures.max)]);
+      return figures;
+    };
+    const commit = add('event commit (pg_xact_commit_timestamp)', committed.map((row) => row.delay));
+    const received = servers.map((_server, index) => add(`receipt, client on instance ${index + 1}`, receipts[index].map((item) => item.receivedAt - item.dueAt)));
+    const floorStats = add('floor: bare setTimeout in this process', floor);
+    const receiptDuplicates = receipts.map((list) => list.length - new Set(list.map((item) => item.seq)).size);
+    const worstP99 = Math.max(...received.map((figures) => figures.p99));
+    const worstMax = Math.max(...received.map((figures) => figures.max));
+    const n = (value: string | number) => Number(value).toLocaleString('en');
+
+    process.stdout.write(
+      [
+        `sla: ${n(clocks)} running clocks (on ${n(seeded.tickets)} seeded tickets, seeded in ${(seeded.ms / 1000).toFixed(1)} s) due over ${spreadMs / 1000} s; ` +
+          `2 server instances + 2 graphql-ws clients + the floor's timers in one node process; node ${process.version}, ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'}); ` +
+          `load average (1/5/15 min) before ${loadBefore.map((value) => value.toFixed(2)).join('/')}, after ${loadAfter.map((value) => value.toFixed(2)).join('/')}`,
+        '',
+        table(rows),
+        '',
+        `target p99 < 1000 ms end to end: ${worstP99 < 1000 ? 'met' : 'NOT met'} (${fmt(worstP99)}); max < 2000 ms: ${worstMax < 2000 ? 'met' : 'NOT met'} (${fmt(worstMax)}); floor p99 ${fmt(floorStats.p99)}`,
+        `events: ${n(counts.events)} sla events (${n(counts.warnings)} warnings), ${n(counts.distinct_clocks)} clocks breached of ${n(clocks)}, ` +
+          `${n(counts.still_due)} timers still pending; duplicates (events per ticket, metric, kind > 1): ${counts.duplicates}; ` +
+          `duplicate deliveries per client: ${receiptDuplicates.join(', ')}; subscription errors: ${subscriptionErrors.length}${subscriptionErrors.length ? ` (${subscriptionErrors[0].slice(0, 200)})` : ''}`,
+        `commit delay covered ${n(commit.n)} events; run from first due time to last receipt ${seconds.toFixed(1)} s; this process's CPU ${((cpu.user + cpu.system) / 1000 / seconds / 10).toFixed(0)}% of one core`,
+        `database over the run (pg_stat_database): ${n(database.xact_commit)} commits (${n(Number(database.xact_commit) / seconds)}/s), ${n(database.xact_rollback)} rollbacks, ` +
+          `tuples returned ${n(database.tup_returned)}, fetched ${n(database.tup_fetched)}, inserted ${n(database.tup_inserted)}, updated ${n(database.tup_updated)}, deleted ${n(database.tup_deleted)}; ` +
+          `blocks hit ${n(database.blks_hit)}, read ${n(database.blks_read)}; deadlocks ${database.deadlocks}`,
+        `pg_stat_statements: ${n(statementTotals.calls)} statements (${(Number(statementTotals.calls) / Math.max(1, clocks)).toFixed(1)} per clock), ${(statementTotals.total / 1000).toFixed(1)} s execution in all; top by time:`,
+        ...statements.map((row) => `  ${n(row.calls).padStart(9)} calls ${(row.total / 1000).toFixed(2).padStart(7)} s  ${row.text.slice(0, 130)}`),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+}
