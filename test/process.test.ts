@@ -38,7 +38,7 @@ beforeAll(() => {
 afterAll(async () => {
   await killAll(dataDir ? [dataDir] : []);
   for (const dir of [dataDir, scratch]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}, 60000);
+}, 180000);
 
 async function loginAsDemoAdmin(server: ServerProcess) {
   const { login } = await new GraphQLClient(server.graphqlUrl).data(LoginDocument, { input: DEMO_ADMIN });
@@ -68,7 +68,7 @@ test('a fresh DATA_DIR: embedded PostgreSQL, demo admin can log in, SIGTERM stop
 
   demoAdmin = await loginAsDemoAdmin(server);
   await stopGracefully(server);
-}, 60000);
+}, 180000);
 
 test('a restart on the same DATA_DIR keeps the data and the token secret', async () => {
   expect(demoAdmin).toBeDefined();
@@ -79,7 +79,7 @@ test('a restart on the same DATA_DIR keeps the data and the token secret', async
   expect(viewer?.id).toBe(demoAdmin.userId);
   expect((await loginAsDemoAdmin(server)).userId).toBe(demoAdmin.userId);
   await stopGracefully(server);
-}, 60000);
+}, 180000);
 
 test('after kill -9 of the process group, the next start stops the orphaned PostgreSQL and serves', async () => {
   const killed = await spawnServer(dataDir);
@@ -97,7 +97,7 @@ test('after kill -9 of the process group, the next start stops the orphaned Post
   expect(postmasterPid(dataDir)).not.toBe(orphan);
   expect((await loginAsDemoAdmin(server)).userId).toBe(demoAdmin.userId);
   await stopGracefully(server);
-}, 60000);
+}, 180000);
 
 test('after PostgreSQL was killed too, the stale postmaster.pid does not stop the next start', async () => {
   const killed = await spawnServer(dataDir);
@@ -114,7 +114,7 @@ test('after PostgreSQL was killed too, the stale postmaster.pid does not stop th
   await waitUntilReady(server);
   expect((await loginAsDemoAdmin(server)).userId).toBe(demoAdmin.userId);
   await stopGracefully(server);
-}, 60000);
+}, 180000);
 
 test('PORT=abc: one line on stderr naming PORT, exit code 2, nothing started', async () => {
   const untouched = path.join(scratch, 'never-created');
@@ -124,4 +124,4 @@ test('PORT=abc: one line on stderr naming PORT, exit code 2, nothing started', a
   expect(server.stderr()).toMatch(/^deskgraph: PORT must be [^\n]*\n$/);
   expect(server.stdout()).toBe('');
   expect(fs.existsSync(untouched)).toBe(false);
-}, 60000);
+}, 180000);

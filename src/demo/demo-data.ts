@@ -53,7 +53,7 @@ export const DEMO_REQUESTERS = [
 ] as const;
 
 /** How many tickets the demo desk has, and over how many days before the load they were opened. */
-export const DEMO_TICKETS = 300;
+export const DEMO_TICKETS = 200;
 const DEMO_DAYS = 60;
 const SEED = 20261121;
 

@@ -84,7 +84,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls GET /readyz until 200; fails early, with the server's output, if the process exits. */
-export async function waitUntilReady(server: ServerProcess, timeoutMs = 60000): Promise<void> {
+export async function waitUntilReady(server: ServerProcess, timeoutMs = 150000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {

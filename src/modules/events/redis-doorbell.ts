@@ -12,8 +12,11 @@ const ringingTransactions = new WeakSet<object>();
 const commitListeners = new Set<() => void>();
 
 export function markEventsWritten(em: EntityManager): void {
-  const transaction = em.getTransactionContext();
-  if (transaction) ringingTransactions.add(transaction as object);
+  // Inside nested transactions this is a savepoint: mark every enclosing transaction too, since
+  // the commit that matters (and that the hook hears of) is the outermost one.
+  for (let transaction = em.getTransactionContext() as { outerTx?: object } | undefined; transaction; transaction = transaction.outerTx) {
+    ringingTransactions.add(transaction);
+  }
 }
 
 /** Registered with MikroORM: tells the Redis doorbells (if any) about commits that wrote events. */
