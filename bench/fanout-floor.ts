@@ -27,7 +27,7 @@ function main(): void {
     } else if (message.type === 'memory') {
       (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
-      reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
+      reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external });
     }
   });
   // The orchestrator going away (normally or not) ends the floor.

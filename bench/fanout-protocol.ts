@@ -20,9 +20,11 @@ export function cursorSeq(cursor: string): number {
 
 export const encodeSeq = (seq: number): string => Buffer.from(`ev1:${seq}`).toString('base64url');
 
+/** process.memoryUsage() after a full garbage collection. */
 export interface MemoryFigures {
   rss: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
 }
 

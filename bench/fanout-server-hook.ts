@@ -49,7 +49,7 @@ process.on('message', (message: ToServer) => {
   } else if (message.type === 'memory') {
     (globalThis as { gc?: () => void }).gc?.();
     const usage = process.memoryUsage();
-    reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
+    reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external });
   }
 });
 // If the orchestrator dies, the server must not keep running on its own.

@@ -125,6 +125,16 @@ function spawnNode(args: string[], env: NodeJS.ProcessEnv, descriptors: number, 
   return spawn('bash', ['-c', `ulimit -n ${descriptors} && exec "$0" "$@"`, process.execPath, ...args], options);
 }
 
+/** `promise`, or `fallback()` after `ms`; the timer is cleared either way (a pending one would keep the process alive). */
+async function within<T>(promise: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 type Typed = { type: string };
 
 /** A child process we talk to over IPC: `next(type)` waits for its next message of that type. */
@@ -222,7 +232,7 @@ class Peer<In extends Typed, Out extends Typed> {
       } catch {
         // already gone
       }
-      const stopped = await Promise.race([this.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+      const stopped = await within(this.exited.then(() => true), timeoutMs, () => false);
       if (!stopped) {
         try {
           process.kill(-this.pid, 'SIGKILL');
@@ -238,7 +248,7 @@ class Peer<In extends Typed, Out extends Typed> {
 
   /** Waits for the process to exit on its own (after being told to), killing it after `timeoutMs`. */
   async ended(timeoutMs = 15_000): Promise<void> {
-    const ended = await Promise.race([this.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+    const ended = await within(this.exited.then(() => true), timeoutMs, () => false);
     if (!ended) await this.stop('SIGKILL');
     this.scratch.untrack(this.pid);
   }
@@ -510,10 +520,11 @@ function startClients(scratch: Scratch, count: number): ClientsRun {
   });
   const waitAll = async (key: number, timeoutMs: number) => {
     if (complete.has(key)) return true;
-    return Promise.race([
+    return within(
       new Promise<boolean>((resolve) => waiters.set(key, [...(waiters.get(key) ?? []), () => resolve(true)])),
-      sleep(timeoutMs).then(() => complete.has(key)),
-    ]);
+      timeoutMs,
+      () => complete.has(key),
+    );
   };
   return { peer, complete, waitAll };
 }
@@ -906,7 +917,8 @@ function report(config: Settings, deskgraph: DeskgraphResult, floor: PhaseResult
       ['RSS before clients', fmtMB(deskgraph.memoryBefore.rss), fmtMB(floor.memoryBefore.rss)],
       [`RSS, ${n} idle subscribed`, fmtMB(deskgraph.memoryAfter.rss), fmtMB(floor.memoryAfter.rss)],
       ['RSS per connection', fmtKB(perConnection(deskgraph, 'rss')), fmtKB(perConnection(floor, 'rss'))],
-      ['JS heap per connection', fmtKB(perConnection(deskgraph, 'heapUsed')), fmtKB(perConnection(floor, 'heapUsed'))],
+      ['V8 heap used per connection', fmtKB(perConnection(deskgraph, 'heapUsed')), fmtKB(perConnection(floor, 'heapUsed'))],
+      ['V8 heap reserved per connection', fmtKB(perConnection(deskgraph, 'heapTotal')), fmtKB(perConnection(floor, 'heapTotal'))],
       [`CPU during the ${config.updates} updates`, `${deskgraph.cpuSeconds.toFixed(2)} s`, `${floor.cpuSeconds.toFixed(2)} s`],
       ['  over (first update → last receipt)', `${(deskgraph.windowMs / 1000).toFixed(2)} s`, `${(floor.windowMs / 1000).toFixed(2)} s`],
       ['  i.e. of one core', `${Math.round((deskgraph.cpuSeconds / deskgraph.windowMs) * 100000)} %`, `${Math.round((floor.cpuSeconds / floor.windowMs) * 100000)} %`],
