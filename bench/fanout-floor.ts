@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { wallClock, type FromFloor, type ToFloor } from './fanout-protocol';
+import { settledMemory, wallClock, type FromFloor, type ToFloor } from './fanout-protocol';
 
 function main(): void {
   const reply = (message: FromFloor) => process.send!(message);
@@ -25,9 +25,7 @@ function main(): void {
       for (const client of wss.clients) client.send(payload, { binary: false });
       reply({ type: 'sent', key: message.key, at, ms: wallClock() - at, clients: wss.clients.size });
     } else if (message.type === 'memory') {
-      (globalThis as { gc?: () => void }).gc?.();
-      const usage = process.memoryUsage();
-      reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external });
+      void settledMemory().then((usage) => reply({ type: 'memory', ...usage }));
     }
   });
   // The orchestrator going away (normally or not) ends the floor.

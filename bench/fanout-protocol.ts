@@ -28,6 +28,21 @@ export interface MemoryFigures {
   external: number;
 }
 
+/**
+ * Memory after two full collections a second apart (the process must run with --expose-gc), read a
+ * second after the last: V8 hands the pages it freed back to the system from a background thread, so
+ * RSS read right after gc() still counts them.
+ */
+export async function settledMemory(): Promise<MemoryFigures> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let round = 0; round < 2; round += 1) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external };
+}
+
 /** orchestrator → clients process */
 export type ToClients =
   | {

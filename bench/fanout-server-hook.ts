@@ -2,8 +2,9 @@
  * Preloaded into the real server by the `fanout` benchmark (`node --expose-gc -r
  * dist/bench/fanout-server-hook.js dist/src/main.js`, with an IPC channel); not a benchmark itself.
  *
- * - `{ type: 'memory' }`: runs a full garbage collection, then answers process.memoryUsage(), so that
- *   memory is compared between two collected states rather than at whatever point V8 had reached.
+ * - `{ type: 'memory' }`: answers process.memoryUsage() after full garbage collections (settledMemory
+ *   in fanout-protocol.ts), so that memory is compared between two collected states rather than at
+ *   whatever point V8 had reached.
  * - `{ type: 'eventLog', enabled }`: the switch that src/ does not have. The server has no setting that
  *   turns the event log off, so while it is off this replaces, on the exports of
  *   src/modules/events/event-log.ts (which every caller reads at call time: `(0,
@@ -18,7 +19,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as eventLog from '../src/modules/events/event-log';
-import type { FromServer, ToServer } from './fanout-protocol';
+import { settledMemory, type FromServer, type ToServer } from './fanout-protocol';
 
 // With esModuleInterop, `import * as` of a CommonJS module marked __esModule is that module's own
 // exports object: assigning here is what every `require('../events/event-log')` sees.
@@ -42,14 +43,13 @@ if (lockEventLog) {
 
 const reply = (message: FromServer) => process.send?.(message);
 
+
 process.on('message', (message: ToServer) => {
   if (message.type === 'eventLog') {
     enabled = message.enabled;
     reply({ type: 'eventLog', enabled });
   } else if (message.type === 'memory') {
-    (globalThis as { gc?: () => void }).gc?.();
-    const usage = process.memoryUsage();
-    reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external });
+    void settledMemory().then((usage) => reply({ type: 'memory', ...usage }));
   }
 });
 // If the orchestrator dies, the server must not keep running on its own.
