@@ -278,6 +278,12 @@ describe('tickets(filter)', () => {
       expect({ filter, codes }).toEqual({ filter, codes: codes.length ? ['BAD_USER_INPUT'] : [] });
     }
   });
+
+  it('refuses a NUL character written as an escape in the document itself', async () => {
+    const response = await desk.client.raw({ query: '{ tickets(filter: { text: "vpn\\u0000" }) { totalCount } }' });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.data?.tickets ?? null).toBeNull();
+  });
 });
 
 describe('tickets(orderBy)', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { ArgsType, Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
+import { findSnapshots, type Snapshot } from '../db/snapshots';
 import { badUserInput } from '../errors';
 
 @InterfaceType({ description: 'An object with a global, opaque id; `node(id)` fetches any of them.' })
@@ -121,7 +122,7 @@ function keysetCondition<E>(order: SortKey<E>[], values: unknown[], after: boole
 }
 
 /**
- * One page of `entity` rows matching `where`, by keyset: the cursor carries the sort values of its
+ * One page of `entity` rows matching `where` (as snapshots: lists only read), by keyset: the cursor carries the sort values of its
  * row, so a page stays correct when rows are inserted or deleted between requests.
  */
 export async function paginate<E extends object>(
@@ -130,7 +131,7 @@ export async function paginate<E extends object>(
   where: FilterQuery<E>,
   order: SortKey<E>[],
   args: ConnectionArgs,
-): Promise<Connection<E>> {
+): Promise<Connection<Snapshot<E>>> {
   const signature = orderSignature(order as SortKey<unknown>[]);
   const { size, forward } = pageSize(args);
   const conditions: FilterQuery<E>[] = [where];
@@ -141,7 +142,7 @@ export async function paginate<E extends object>(
   const rows =
     size === 0
       ? []
-      : await em.find(entity, { $and: conditions } as FilterQuery<E>, {
+      : await findSnapshots(em, entity, { $and: conditions } as FilterQuery<E>, {
           orderBy: order.map((key) => ({ [key.field]: flip(key.direction) })) as never,
           limit: size + 1,
         });
@@ -150,7 +151,7 @@ export async function paginate<E extends object>(
   if (!forward) page.reverse();
 
   const edges = page.map((row) => ({
-    cursor: encodeCursor(signature, order.map((key) => row[key.field])),
+    cursor: encodeCursor(signature, order.map((key) => (row as E)[key.field])),
     node: row,
   }));
   return {

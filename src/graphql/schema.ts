@@ -4,7 +4,6 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { MODULES } from '../modules';
-import { refuseNulCharacters } from './input-guard';
 import { NodeResolver } from './node.resolver';
 
 let schema: GraphQLSchema | undefined;
@@ -14,7 +13,6 @@ export function deskgraphSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
     resolvers: [NodeResolver, ...MODULES.flatMap((module) => module.resolvers)] as unknown as NonEmptyArray<Function>,
     authChecker,
-    globalMiddlewares: [refuseNulCharacters],
     // Input rules are business rules: services report them as userErrors, not as thrown errors.
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

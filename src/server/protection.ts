@@ -4,6 +4,7 @@ import type { DocumentNode, GraphQLSchema, ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { QueryLimits } from '../config';
 import { badUserInput } from '../errors';
+import { refuseNulCharacters } from '../graphql/input-guard';
 import { DEFAULT_PAGE_SIZE } from '../graphql/relay';
 
 /**
@@ -22,8 +23,8 @@ export interface QueryProtection {
   validationRules: ValidationRule[];
   /** Apollo plugins: token limit at parse, cost once the operation and its variables are known. */
   plugins: ApolloServerPlugin[];
-  /** Throws BAD_USER_INPUT when the operation would cost more than the budget. */
-  checkCost(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): void;
+  /** Throws BAD_USER_INPUT when the operation holds a NUL character or would cost more than the budget. */
+  checkOperation(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): void;
 }
 
 export function queryProtection(schema: GraphQLSchema, limits: QueryLimits): QueryProtection {
@@ -36,7 +37,8 @@ export function queryProtection(schema: GraphQLSchema, limits: QueryLimits): Que
     blockFieldSuggestion: { enabled: true },
   }).protect();
 
-  const checkCost: QueryProtection['checkCost'] = (document, variables, operationName) => {
+  const checkOperation: QueryProtection['checkOperation'] = (document, variables, operationName) => {
+    refuseNulCharacters(document, variables);
     let cost: number;
     try {
       cost = getComplexity({
@@ -55,15 +57,15 @@ export function queryProtection(schema: GraphQLSchema, limits: QueryLimits): Que
     }
   };
 
-  const costPlugin: ApolloServerPlugin = {
+  const operationPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          checkCost(document, request.variables, request.operationName ?? undefined);
+          checkOperation(document, request.variables, request.operationName ?? undefined);
         },
       };
     },
   };
 
-  return { validationRules: armor.validationRules, plugins: [...armor.plugins, costPlugin], checkCost };
+  return { validationRules: armor.validationRules, plugins: [...armor.plugins, operationPlugin], checkOperation };
 }

@@ -100,7 +100,7 @@ export function attachWebSocketServer(
         const errors = validate(schema, document, [...specifiedRules, ...protection.validationRules]);
         if (errors.length) return errors;
         try {
-          protection.checkCost(document, payload.variables ?? undefined, payload.operationName ?? undefined);
+          protection.checkOperation(document, payload.variables ?? undefined, payload.operationName ?? undefined);
         } catch (error) {
           return [error as GraphQLError];
         }

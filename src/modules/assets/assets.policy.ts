@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { isStaff, Role } from '../../auth/roles';
 import type { Viewer } from '../../auth/viewer';
 import type { Asset } from './assets.entities';
+import type { Snapshot } from '../../db/snapshots';
 
 /**
  * Who sees and changes the CMDB; every asset path (lists, counts, `asset`, `node`, relations,
@@ -9,7 +10,7 @@ import type { Asset } from './assets.entities';
  * they own. Agents and admins change it; analysts read.
  */
 export const assetsPolicy = {
-  canSeeAsset(viewer: Viewer | null, asset: Pick<Asset, 'owner'>): boolean {
+  canSeeAsset(viewer: Viewer | null, asset: Pick<Snapshot<Asset>, 'owner'>): boolean {
     if (!viewer) return false;
     return isStaff(viewer.role) || asset.owner?.id === viewer.id;
   },

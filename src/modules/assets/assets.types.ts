@@ -6,6 +6,7 @@ import { Payload } from '../../graphql/user-errors';
 import type { Asset, AssetHistory, AssetKindSchema, AssetRelation } from './assets.entities';
 import { AssetKind, AssetRelationKind, AssetStatus } from './assets.enums';
 import type { Impact } from './assets.impact';
+import type { Snapshot } from '../../db/snapshots';
 
 @ObjectType('Asset', { implements: Node, description: 'A configuration item (CMDB).' })
 export class AssetNode extends Node {
@@ -26,7 +27,7 @@ export class AssetNode extends Node {
   databaseId!: string;
   ownerId!: string | null;
 
-  static from(asset: Asset): AssetNode {
+  static from(asset: Snapshot<Asset>): AssetNode {
     return Object.assign(new AssetNode(), {
       id: toGlobalId('Asset', asset.id),
       databaseId: asset.id,
@@ -67,7 +68,7 @@ export class AssetHistoryEntry {
   @Field(() => GraphQLJSON, { nullable: true, description: 'The value after; ids are global ids.' }) to!: unknown;
   actorId!: string | null;
 
-  static from(entry: AssetHistory): AssetHistoryEntry {
+  static from(entry: Snapshot<AssetHistory>): AssetHistoryEntry {
     return Object.assign(new AssetHistoryEntry(), { at: entry.at, field: entry.field, from: entry.fromValue, to: entry.toValue, actorId: entry.actor?.id ?? null });
   }
 }

@@ -5,6 +5,7 @@ import { ConnectionType, Node } from '../../graphql/relay';
 import { Payload } from '../../graphql/user-errors';
 import { Ticket, TicketComment, TicketHistory } from './tickets.entities';
 import { Channel, Impact, LinkDirection, Priority, TicketLinkKind, TicketStatus, TicketType, Urgency, ticketKey } from './tickets.enums';
+import type { Snapshot } from '../../db/snapshots';
 
 @ObjectType('Ticket', { implements: Node, description: 'An incident, service request, question, problem or change.' })
 export class TicketNode extends Node {
@@ -38,7 +39,7 @@ export class TicketNode extends Node {
   ratingComment!: string | null;
   ratedAt!: Date | null;
 
-  static from(ticket: Ticket): TicketNode {
+  static from(ticket: Snapshot<Ticket>): TicketNode {
     return Object.assign(new TicketNode(), {
       id: toGlobalId('Ticket', ticket.id),
       databaseId: ticket.id,
@@ -82,7 +83,7 @@ export class CommentNode extends Node {
   authorId!: string;
   ticketId!: string;
 
-  static from(comment: TicketComment): CommentNode {
+  static from(comment: Snapshot<TicketComment>): CommentNode {
     return Object.assign(new CommentNode(), {
       id: toGlobalId('Comment', comment.id),
       body: comment.body,
@@ -102,7 +103,7 @@ export class TicketHistoryEntry {
   @Field(() => GraphQLJSON, { nullable: true, description: 'The value after; ids are global ids.' }) to!: unknown;
   actorId!: string | null;
 
-  static from(entry: TicketHistory): TicketHistoryEntry {
+  static from(entry: Snapshot<TicketHistory>): TicketHistoryEntry {
     return Object.assign(new TicketHistoryEntry(), {
       at: entry.at,
       field: entry.field,

@@ -1,16 +1,18 @@
+import { findSnapshots, type Snapshot } from '../../db/snapshots';
 import { alignMany, alignOne, defineLoader } from '../../graphql/loaders';
 import { Group, GroupMembership, Organization, User } from './users.entities';
 
-export const userById = defineLoader<string, User | null>('userById', async ({ em }, ids) =>
-  alignOne(ids, await em.find(User, { id: { $in: [...ids] } }), (user) => user.id),
+// People, groups and organizations are shown beside every ticket: read as snapshots (see findSnapshots).
+export const userById = defineLoader<string, Snapshot<User> | null>('userById', async ({ em }, ids) =>
+  alignOne(ids, await findSnapshots(em, User, { id: { $in: [...ids] } }), (user) => user.id),
 );
 
-export const groupById = defineLoader<string, Group | null>('groupById', async ({ em }, ids) =>
-  alignOne(ids, await em.find(Group, { id: { $in: [...ids] } }), (group) => group.id),
+export const groupById = defineLoader<string, Snapshot<Group> | null>('groupById', async ({ em }, ids) =>
+  alignOne(ids, await findSnapshots(em, Group, { id: { $in: [...ids] } }), (group) => group.id),
 );
 
-export const organizationById = defineLoader<string, Organization | null>('organizationById', async ({ em }, ids) =>
-  alignOne(ids, await em.find(Organization, { id: { $in: [...ids] } }), (organization) => organization.id),
+export const organizationById = defineLoader<string, Snapshot<Organization> | null>('organizationById', async ({ em }, ids) =>
+  alignOne(ids, await findSnapshots(em, Organization, { id: { $in: [...ids] } }), (organization) => organization.id),
 );
 
 /** The groups of each user, by name. One query with its join, whatever the number of users. */

@@ -5,6 +5,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { ConnectionType, Node } from '../../graphql/relay';
 import { Payload } from '../../graphql/user-errors';
 import type { Group, Organization, User } from './users.entities';
+import type { Snapshot } from '../../db/snapshots';
 
 @ObjectType('User', { implements: Node, description: 'A person: a requester or one of the desk’s staff.' })
 export class UserNode extends Node {
@@ -21,7 +22,7 @@ export class UserNode extends Node {
   databaseId!: string;
   organizationId!: string | null;
 
-  static from(user: User): UserNode {
+  static from(user: Snapshot<User>): UserNode {
     return Object.assign(new UserNode(), {
       id: toGlobalId('User', user.id),
       databaseId: user.id,
@@ -49,7 +50,7 @@ export class GroupNode extends Node {
   @Field() updatedAt!: Date;
   databaseId!: string;
 
-  static from(group: Group): GroupNode {
+  static from(group: Snapshot<Group>): GroupNode {
     return Object.assign(new GroupNode(), {
       id: toGlobalId('Group', group.id),
       databaseId: group.id,
@@ -73,7 +74,7 @@ export class OrganizationNode extends Node {
   @Field() updatedAt!: Date;
   databaseId!: string;
 
-  static from(organization: Organization): OrganizationNode {
+  static from(organization: Snapshot<Organization>): OrganizationNode {
     return Object.assign(new OrganizationNode(), {
       id: toGlobalId('Organization', organization.id),
       databaseId: organization.id,

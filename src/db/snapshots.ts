@@ -1,0 +1,71 @@
+import {
+  ReferenceKind,
+  type Collection,
+  type EntityManager,
+  type EntityMetadata,
+  type EntityName,
+  type EntityProperty,
+  type FilterQuery,
+  type QueryOrderMap,
+  type Ref,
+} from '@mikro-orm/postgresql';
+
+/**
+ * A read-only copy of an entity's row: its scalar properties as stored and each many-to-one as
+ * `{ id }` (what an entity's reference also offers), without collections or lazy properties.
+ * An entity is itself a valid Snapshot, so code that only reads (GraphQL mappers, policies) takes
+ * either.
+ */
+export type Snapshot<E> = {
+  readonly [K in keyof E as E[K] extends Collection<object> | ((...args: never[]) => unknown) ? never : K]: E[K] extends Ref<infer T>
+    ? { readonly id: T extends { id: infer Id } ? Id : never }
+    : E[K] extends Ref<infer T> | null
+      ? { readonly id: T extends { id: infer Id } ? Id : never } | null
+      : E[K];
+};
+
+export interface SnapshotQuery<E> {
+  orderBy?: QueryOrderMap<E>[];
+  limit?: number;
+}
+
+/** The columns a snapshot holds: scalars and many-to-one keys, not lazy ones (e.g. password hashes). */
+function snapshotProperties<E extends object>(meta: EntityMetadata<E>): EntityProperty<E>[] {
+  return meta.props.filter(
+    (prop) => prop.persist !== false && !prop.lazy && !prop.formula && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE),
+  );
+}
+
+/**
+ * A row of `entity`'s table (column names, as PostgreSQL returns it, extra columns ignored by the
+ * caller) as a snapshot: the ORM's own result mapping and custom types, then each key as `{ id }`.
+ */
+export function toSnapshot<E extends object>(em: EntityManager, entity: EntityName<E>, row: Record<string, unknown>): Snapshot<E> {
+  const meta = em.getMetadata().get<E>(entity as string);
+  const mapped = em.getComparator().mapResult<E>(meta.className, row as never) as Record<string, unknown>;
+  for (const prop of snapshotProperties(meta)) {
+    const value = mapped[prop.name];
+    if (prop.kind === ReferenceKind.MANY_TO_ONE) mapped[prop.name] = value == null ? null : { id: value };
+    else if (prop.customType && value != null) mapped[prop.name] = prop.customType.convertToJSValue(value, em.getPlatform());
+  }
+  return mapped as Snapshot<E>;
+}
+
+/**
+ * Rows as snapshots, without entities: what read paths (list pages, DataLoaders) use. Hydrating
+ * MikroORM entities (identity map, references, change-set snapshots) costs far more CPU than the
+ * query when a page shows a few hundred of them, and reads never flush. Writers load entities.
+ */
+export async function findSnapshots<E extends object>(
+  em: EntityManager,
+  entity: EntityName<E>,
+  where: FilterQuery<E>,
+  query: SnapshotQuery<E> = {},
+): Promise<Snapshot<E>[]> {
+  const meta = em.getMetadata().get<E>(entity as string);
+  const qb = em.createQueryBuilder(entity).select(snapshotProperties(meta).map((prop) => prop.name) as never).where(where);
+  if (query.orderBy) qb.orderBy(query.orderBy);
+  if (query.limit !== undefined) qb.limit(query.limit);
+  const rows = (await qb.execute('all', false)) as Record<string, unknown>[];
+  return rows.map((row) => toSnapshot(em, entity, row));
+}
