@@ -69,3 +69,21 @@ export async function findSnapshots<E extends object>(
   const rows = (await qb.execute('all', false)) as Record<string, unknown>[];
   return rows.map((row) => toSnapshot(em, entity, row));
 }
+
+const byIdStatements = new WeakMap<EntityMetadata, string>();
+
+/**
+ * Snapshots by primary key (a uuid) in one hand-built statement: DataLoaders ask this on every
+ * request, and building it through the query builder cost more than PostgreSQL spends answering it.
+ */
+export async function findSnapshotsById<E extends object>(em: EntityManager, entity: EntityName<E>, ids: readonly string[]): Promise<Snapshot<E>[]> {
+  const meta = em.getMetadata().get<E>(entity as string);
+  let sql = byIdStatements.get(meta);
+  if (!sql) {
+    const columns = snapshotProperties(meta).flatMap((prop) => prop.fieldNames.map((column) => `"${column}"`));
+    sql = `select ${columns.join(', ')} from "${meta.tableName}" where "${meta.getPrimaryProp().fieldNames[0]}" = any(?::uuid[])`;
+    byIdStatements.set(meta, sql);
+  }
+  const rows: Record<string, unknown>[] = await em.execute(sql, [`{${ids.join(',')}}`]);
+  return rows.map((row) => toSnapshot(em, entity, row));
+}

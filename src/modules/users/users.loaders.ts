@@ -1,18 +1,18 @@
-import { findSnapshots, type Snapshot } from '../../db/snapshots';
+import { findSnapshotsById, type Snapshot } from '../../db/snapshots';
 import { alignMany, alignOne, defineLoader } from '../../graphql/loaders';
 import { Group, GroupMembership, Organization, User } from './users.entities';
 
 // People, groups and organizations are shown beside every ticket: read as snapshots (see findSnapshots).
 export const userById = defineLoader<string, Snapshot<User> | null>('userById', async ({ em }, ids) =>
-  alignOne(ids, await findSnapshots(em, User, { id: { $in: [...ids] } }), (user) => user.id),
+  alignOne(ids, await findSnapshotsById(em, User, ids), (user) => user.id),
 );
 
 export const groupById = defineLoader<string, Snapshot<Group> | null>('groupById', async ({ em }, ids) =>
-  alignOne(ids, await findSnapshots(em, Group, { id: { $in: [...ids] } }), (group) => group.id),
+  alignOne(ids, await findSnapshotsById(em, Group, ids), (group) => group.id),
 );
 
 export const organizationById = defineLoader<string, Snapshot<Organization> | null>('organizationById', async ({ em }, ids) =>
-  alignOne(ids, await findSnapshots(em, Organization, { id: { $in: [...ids] } }), (organization) => organization.id),
+  alignOne(ids, await findSnapshotsById(em, Organization, ids), (organization) => organization.id),
 );
 
 /** The groups of each user, by name. One query with its join, whatever the number of users. */
