@@ -22,13 +22,12 @@ import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import { TokenService } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrate, openDatabase } from '../src/db/orm';
+import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import { DEFAULT_IMPACT_DEPTH, IMPACT_SQL, impactQuery } from '../src/modules/assets/assets.impact';
 import { startServer, type RunningServer } from '../src/server/app';
-import { median, positiveInteger, Scratch, table, UsageError } from './lib';
+import { benchDatabase, median, percentile, positiveInteger, Scratch, table, UsageError } from './lib';
 
 export const description =
   'assetImpact of a core service (100,000 assets, 500,000 relations, tens of thousands of dependants) through GraphQL vs. the same recursive query run directly with pg; p50/p99 latency';
@@ -174,11 +173,6 @@ export async function seed(databaseUrl: string, assets: number, relations: numbe
   }
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export async function run(args: string[]): Promise<void> {
@@ -209,15 +203,9 @@ export async function run(args: string[]): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   try {
-    let databaseUrl = process.env.BENCH_DATABASE_URL?.trim();
-    if (!databaseUrl) {
-      postgres = await startEmbeddedPostgres(scratch.dataDir('impact'), log);
-      await ensureDatabase(postgres.adminUrl, 'deskgraph');
-      databaseUrl = postgres.urlFor('deskgraph');
-    }
-    const orm = await openDatabase(databaseUrl, 1, log);
-    await migrate(orm);
-    await orm.close();
+    const database = await benchDatabase(scratch, log, 'impact');
+    postgres = database.postgres;
+    const databaseUrl = database.url;
     const seeded = await seed(databaseUrl, assets, relations, say);
     say(`impact: seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
 
@@ -285,7 +273,7 @@ export async function run(args: string[]): Promise<void> {
       }
     }
 
-    const row_ = (name: string, values: number[]) => [name, ms(median(values)), ms(percentile(values, 99)), ms(Math.min(...values)), ms(Math.max(...values)), String(values.length)];
+    const row_ = (name: string, values: number[]) => [name, ms(median(values)), ms(percentile([...values].sort((a, b) => a - b), 99)), ms(Math.min(...values)), ms(Math.max(...values)), String(values.length)];
     const cpu = os.cpus()[0]?.model ?? 'unknown';
     process.stdout.write(
       [

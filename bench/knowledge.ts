@@ -21,8 +21,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client as PgClient, Pool } from 'pg';
 import { loadConfig } from '../src/config';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrate, openDatabase } from '../src/db/orm';
+import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import { LANGUAGE_CODES } from '../src/modules/knowledge/knowledge.enums';
@@ -30,7 +29,7 @@ import { knowledgePolicy } from '../src/modules/knowledge/knowledge.policy';
 import { articleFromRow, searchPageSql } from '../src/modules/knowledge/knowledge.search';
 import { searchCursor } from '../src/modules/knowledge/knowledge.service';
 import { startServer, type RunningServer } from '../src/server/app';
-import { positiveInteger, Scratch, table, UsageError } from './lib';
+import { benchDatabase, positiveInteger, Scratch, table, UsageError } from './lib';
 
 export const description =
   'searchArticles (page of 10 with rank and snippet, anonymous) through GraphQL vs. the same SQL over node:http + pg, with 100k EN/FR articles; req/s, p50/p99 per query';
@@ -354,16 +353,9 @@ export async function run(args: string[]): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   try {
-    let databaseUrl = process.env.BENCH_DATABASE_URL?.trim();
-    if (!databaseUrl) {
-      const dataDir = scratch.dataDir('knowledge');
-      postgres = await startEmbeddedPostgres(dataDir, log);
-      await ensureDatabase(postgres.adminUrl, 'deskgraph');
-      databaseUrl = postgres.urlFor('deskgraph');
-    }
-    const orm = await openDatabase(databaseUrl, 1, log);
-    await migrate(orm);
-    await orm.close();
+    const database = await benchDatabase(scratch, log, 'knowledge');
+    postgres = database.postgres;
+    const databaseUrl = database.url;
 
     say(`knowledge: loading up to ${articles.toLocaleString('en')} articles...`);
     const loaded = await loadArticles(databaseUrl, articles, say);

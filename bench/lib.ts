@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/db/embedded-postgres';
+import { Client as PgClient } from 'pg';
+import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
+import { migrate, openDatabase } from '../src/db/orm';
+import { seedTickets, type SeedResult } from '../src/demo/bulk-seed';
+import type { Logger } from '../src/logger';
 
 export { freePort };
 
@@ -28,6 +32,47 @@ export function median(values: number[]): number {
 
 export const ms = (value: number) => `${Math.round(value)} ms`;
 
+/** Nearest-rank percentile (`p` in 0..100) of values sorted in ascending order. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function stats(values: readonly number[]): { n: number; p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+/** A GraphQL POST that must succeed: its data, or an error with the start of the body. */
+export async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.data;
+}
+
+/**
+ * The benchmark's database, migrated: BENCH_DATABASE_URL when set (so that a big data set loaded once
+ * serves several runs), else a new embedded PostgreSQL in a scratch directory (stopped by the caller).
+ */
+export async function benchDatabase(scratch: Scratch, log: Logger, name: string): Promise<{ url: string; postgres?: EmbeddedPostgres }> {
+  let url = process.env.BENCH_DATABASE_URL?.trim();
+  let postgres: EmbeddedPostgres | undefined;
+  if (!url) {
+    postgres = await startEmbeddedPostgres(scratch.dataDir(name), log);
+    await ensureDatabase(postgres.adminUrl, 'deskgraph');
+    url = postgres.urlFor('deskgraph');
+  }
+  const orm = await openDatabase(url, 1, log);
+  await migrate(orm);
+  await orm.close();
+  return { url, postgres };
+}
+
 /** Left-aligned first column, right-aligned others. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
@@ -36,6 +81,20 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+
+/** Tops the database up to `tickets` seeded tickets (none are added when it holds that many already). */
+export async function seedTicketsUpTo(databaseUrl: string, tickets: number, progress: (line: string) => void): Promise<SeedResult> {
+  const client = new PgClient({ connectionString: databaseUrl });
+  await client.connect();
+  let existing: number;
+  try {
+    existing = Number((await client.query<{ count: string }>('select count(*) as count from tickets')).rows[0].count);
+  } finally {
+    await client.end();
+  }
+  progress(`${existing} tickets in the database, seeding up to ${tickets}...`);
+  return seedTickets(databaseUrl, { tickets: Math.max(0, tickets - existing), progress });
+}
 
 /** The status of a GET without keep-alive, or undefined when nothing answers. */
 export function httpStatus(url: string, timeoutMs = 2000): Promise<number | undefined> {

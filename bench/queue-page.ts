@@ -19,13 +19,12 @@ import autocannon from 'autocannon';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client as PgClient, Pool } from 'pg';
 import { loadConfig } from '../src/config';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrate, openDatabase } from '../src/db/orm';
-import { SEED_GROUPS, SEED_PASSWORD, seedTickets } from '../src/demo/bulk-seed';
+import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
+import { SEED_GROUPS, SEED_PASSWORD } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server/app';
-import { positiveInteger, Scratch, table, UsageError } from './lib';
+import { benchDatabase, positiveInteger, Scratch, seedTicketsUpTo, table, UsageError } from './lib';
 
 export const description =
   'an agent\'s queue page (50 open tickets of a group by priority, nested people and counts) through GraphQL vs. one hand-written SQL query over node:http + pg, with 1M tickets; req/s, p50/p99, SQL statements per request';
@@ -206,28 +205,11 @@ export async function run(args: string[]): Promise<void> {
 
   try {
     // The database: embedded in a temporary directory, or the one given.
-    let databaseUrl = process.env.BENCH_DATABASE_URL?.trim();
-    if (!databaseUrl) {
-      const dataDir = scratch.dataDir('queue-page');
-      postgres = await startEmbeddedPostgres(dataDir, log);
-      await ensureDatabase(postgres.adminUrl, 'deskgraph');
-      databaseUrl = postgres.urlFor('deskgraph');
-    }
-    const orm = await openDatabase(databaseUrl, 1, log);
-    await migrate(orm);
-    await orm.close();
+    const database = await benchDatabase(scratch, log, 'queue-page');
+    postgres = database.postgres;
+    const databaseUrl = database.url;
 
-    const existing = await (async () => {
-      const client = new PgClient({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        return Number((await client.query<{ count: string }>('select count(*) as count from tickets')).rows[0].count);
-      } finally {
-        await client.end();
-      }
-    })();
-    say(`queue-page: ${existing} tickets in the database, seeding up to ${tickets}...`);
-    const seeded = await seedTickets(databaseUrl, { tickets: Math.max(0, tickets - existing) || 0, progress: say });
+    const seeded = await seedTicketsUpTo(databaseUrl, tickets, say);
     const group = seeded.groups.find((candidate) => candidate.name === SEED_GROUPS[0])!;
 
     // The real server, as `npm start` runs it, on the same database.

@@ -10,9 +10,8 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrate, openDatabase } from '../src/db/orm';
-import { SEED_GROUPS, seedTickets } from '../src/demo/bulk-seed';
+import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
+import { SEED_GROUPS } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import type { StoredCriteria } from '../src/modules/queues/queues.entities';
@@ -20,7 +19,7 @@ import { toCriteria } from '../src/modules/queues/queues.reactor';
 import { matchesCriteria } from '../src/modules/tickets/tickets.match';
 import type { TicketState } from '../src/modules/tickets/tickets.history';
 import { startServer, type RunningServer } from '../src/server/app';
-import { positiveInteger, Scratch, sleep, table, UsageError } from './lib';
+import { benchDatabase, gql, positiveInteger, Scratch, seedTicketsUpTo, sleep, stats, table, UsageError } from './lib';
 
 export const description =
   '200 queues over 1M tickets: CPU to evaluate one ticket event against all queues, Queue.count and first-page latency, queueEvents delivery p99 to 1,000 subscribers';
@@ -30,26 +29,7 @@ const ADMIN_EMAIL = 'queues-bench-admin@deskgraph.local';
 const ADMIN_PASSWORD = 'queues-bench-admin-password';
 const OPEN = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-function stats(values: number[]): { n: number; p50: number; p99: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
-}
 const fmt = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : 0)} ms` : '—');
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body).slice(0, 500)}`);
-  return body.data;
-}
 
 /** Filter number i of 200: a group (160 of them; 40 span all groups), statuses, priorities, tags, assignment. */
 function queueFilter(index: number, groupIds: string[], tags: string[]): Record<string, unknown> {
@@ -66,7 +46,7 @@ function queueFilter(index: number, groupIds: string[], tags: string[]): Record<
 }
 
 export async function run(args: string[]): Promise<void> {
-  if (args.length) throw new UsageError(`queues takes no arguments (BENCH_TICKETS, BENCH_SUBSCRIBERS, BENCH_UPDATES, BENCH_REQUESTS), got ${args.join(' ')}`);
+  if (args.length) throw new UsageError(`queues takes no arguments (BENCH_TICKETS, BENCH_SUBSCRIBERS, BENCH_UPDATES, BENCH_REQUESTS, BENCH_DATABASE_URL), got ${args.join(' ')}`);
   const tickets = positiveInteger('BENCH_TICKETS', 1_000_000);
   const subscribers = positiveInteger('BENCH_SUBSCRIBERS', 1000);
   const updates = positiveInteger('BENCH_UPDATES', 50);
@@ -92,16 +72,14 @@ export async function run(args: string[]): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   try {
-    const dataDir = scratch.dataDir('queues');
-    postgres = await startEmbeddedPostgres(dataDir, log);
-    await ensureDatabase(postgres.adminUrl, 'deskgraph');
-    const databaseUrl = postgres.urlFor('deskgraph');
-    const orm = await openDatabase(databaseUrl, 1, log);
-    await migrate(orm);
-    await orm.close();
-    const seeded = await seedTickets(databaseUrl, { tickets, progress: say });
+    const database = await benchDatabase(scratch, log, 'queues');
+    postgres = database.postgres;
+    const databaseUrl = database.url;
+    const seeded = await seedTicketsUpTo(databaseUrl, tickets, say);
     const groups = SEED_GROUPS.map((name) => seeded.groups.find((group) => group.name === name)!);
     const pg = new PgClient({ connectionString: databaseUrl });
+    // A connection dropped under us (server restart, pg_terminate_backend) must fail the run, not crash node.
+    pg.on('error', (error) => say(`benchmark's own database connection failed: ${error.message}`));
     await pg.connect();
     const tags = (await pg.query<{ tag: string }>(`select tag from (select unnest(tags) as tag from tickets limit 200000) t group by tag order by count(*) desc limit 8`)).rows.map((row) => row.tag);
 
@@ -129,11 +107,13 @@ export async function run(args: string[]): Promise<void> {
     say(`creating ${QUEUES} queues...`);
     const createStarted = Date.now();
     const queueIds: string[] = [];
+    const runStamp = new Date().toISOString();
+    const queueNames = Array.from({ length: QUEUES }, (_item, index) => `Bench queue ${index + 1} (${runStamp})`);
     for (let index = 0; index < QUEUES; index += 1) {
       const { createQueue } = await gql<{ createQueue: { queue: { id: string } | null; userErrors: unknown[] } }>(
         url,
         'mutation($input: CreateQueueInput!) { createQueue(input: $input) { queue { id } userErrors { field message code } } }',
-        { input: { name: `Bench queue ${index + 1}`, filter: queueFilter(index, groups.map((group) => toGlobalId('Group', group.id)), tags) } },
+        { input: { name: queueNames[index], filter: queueFilter(index, groups.map((group) => toGlobalId('Group', group.id)), tags) } },
         token,
       );
       if (!createQueue.queue) throw new Error(`createQueue ${index}: ${JSON.stringify(createQueue.userErrors)}`);
@@ -143,7 +123,10 @@ export async function run(args: string[]): Promise<void> {
 
     // 1. CPU per ticket event: the reactor's in-memory part for all queues (stored filter → criteria,
     //    membership after and before the change), on a real open ticket of the busiest group.
-    const stored = (await pg.query<{ filter: StoredCriteria }>('select filter from queues order by id')).rows.map((row) => row.filter);
+    const filtersByName = new Map(
+      (await pg.query<{ name: string; filter: StoredCriteria }>('select name, filter from queues where name = any($1)', [queueNames])).rows.map((row) => [row.name, row.filter]),
+    );
+    const stored = queueNames.map((name) => filtersByName.get(name)!);
     const [row] = (
       await pg.query(
         `select id, number, type, status, priority, impact, urgency, channel, category, tags, requester_id, assignee_id, group_id, organization_id, created_at, updated_at
