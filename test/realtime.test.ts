@@ -6,6 +6,7 @@ import {
   CreateTicketDocument,
   TicketCursorDocument,
   TicketEventsDocument,
+  TicketEventsWithCountsDocument,
   TicketStatus,
   TicketType,
   UpdateTicketDocument,
@@ -147,6 +148,36 @@ describe('fan-out', () => {
     const few = await measure(2);
     const many = await measure(25);
     expect(many).toBe(few);
+  });
+});
+
+describe('shared executions', () => {
+  it('computes each viewer’s own result when several viewers follow a ticket with the same document', async () => {
+    const requester = await factory.user();
+    const otherAgent = await factory.agent({ name: 'Second Agent' });
+    const ticket = await openTicket(requester.client);
+    const variables = { ticketId: ticket.id, after: FROM_START };
+    const follow = (token: string) => subscribe(socket(server.wsUrl, token), TicketEventsWithCountsDocument, variables);
+    // The same agent on two sockets (which may share one execution), another agent, the requester.
+    const [agentTab1, agentTab2, second, mine] = [follow(agent.token), follow(agent.token), follow(otherAgent.token), follow(requester.token)];
+    const all = [agentTab1, agentTab2, second, mine];
+    await Promise.all(all.map((received) => received.waitFor(1)));
+
+    // One change at a time, each delivered before the next, so that "the ticket as it is now" is known.
+    await agent.client.data(AddCommentDocument, { input: { ticketId: ticket.id, body: 'Internal: VIP', internal: true } });
+    await Promise.all([agentTab1, agentTab2, second].map((received) => received.waitFor(2)));
+    await agent.client.data(AddCommentDocument, { input: { ticketId: ticket.id, body: 'We are on it' } });
+    await Promise.all([agentTab1, agentTab2, second].map((received) => received.waitFor(3)));
+    await mine.waitFor(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const seen = (received: (typeof all)[number]) =>
+      received.items.map(({ ticketEvents: event }) => `${event.kind}:${event.comment?.internal ?? '-'}:${event.ticket.commentCount}`);
+    expect(seen(agentTab1)).toEqual(['CREATED:-:0', 'COMMENTED:true:1', 'COMMENTED:false:2']);
+    expect(seen(agentTab2)).toEqual(seen(agentTab1));
+    expect(seen(second)).toEqual(seen(agentTab1));
+    // The requester: no internal note, and a count of the comments they can read.
+    expect(seen(mine)).toEqual(['CREATED:-:0', 'COMMENTED:false:1']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, parse, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from 'graphql';
@@ -6,9 +7,10 @@ import { WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/tokens';
 import type { Viewer } from '../auth/viewer';
 import { maskError } from '../errors';
-import type { AppServices } from '../graphql/context';
+import type { AppServices, Context } from '../graphql/context';
 import { authenticate, createContext, requestIdFrom } from './context';
 import type { QueryProtection } from './protection';
+import { subscribeSharingExecutions } from './shared-subscriptions';
 
 interface SocketState {
   viewer?: Viewer;
@@ -51,6 +53,8 @@ export function attachWebSocketServer(
     void closeDeactivated(orm, open).catch((error) => app.log.warn({ err: error }, 'socket sweep failed'));
   }, app.config.webSocketRevalidateMs);
   sweep.unref();
+  const operationKeys = new WeakMap<ExecutionArgs, string>();
+  const viewerOf = (args: ExecutionArgs) => (args.contextValue as Context).viewer ?? undefined;
   const stateOf = (socket: object) => {
     let state = states.get(socket);
     if (!state) states.set(socket, (state = {}));
@@ -61,6 +65,8 @@ export function attachWebSocketServer(
     {
       schema,
       connectionInitWaitTimeout: app.config.webSocketInitTimeoutMs,
+      // One execution per event for identical subscriptions of one viewer (see shared-subscriptions.ts).
+      subscribe: (args) => subscribeSharingExecutions(args, viewerOf(args), operationKeys.get(args) ?? randomUUID()),
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const state = stateOf(socket);
@@ -105,13 +111,15 @@ export function attachWebSocketServer(
           return [error as GraphQLError];
         }
         const state = stateOf(ctx.extra.socket);
-        return {
+        const args = {
           schema,
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
           contextValue: createContext(orm, app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
         } satisfies ExecutionArgs;
+        operationKeys.set(args, JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]));
+        return args;
       },
       // Errors sent as `error` messages (validation, or a subscription refused while it is set up).
       onError: (ctx, id, _payload, errors) => {
