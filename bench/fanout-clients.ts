@@ -67,7 +67,7 @@ class SampledWebSocket extends WebSocket {
 
 interface ConnectCommand {
   url: string;
-  token?: string;
+  tokens?: string[];
   ticketId?: string;
   query?: string;
 }
@@ -83,7 +83,7 @@ function openGraphql(index: number, command: ConnectCommand): Promise<string | n
     const client: Client = createClient({
       url: command.url,
       webSocketImpl: index === 0 ? SampledWebSocket : WebSocket,
-      connectionParams: { authorization: `Bearer ${command.token}` },
+      connectionParams: { authorization: `Bearer ${command.tokens?.[index % command.tokens.length]}` },
       lazy: true,
       retryAttempts: 0,
       keepAlive: 0,

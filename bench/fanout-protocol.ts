@@ -53,7 +53,8 @@ export type ToClients =
       count: number;
       /** At most this many connections being opened at once. */
       concurrency: number;
-      token?: string;
+      /** Client i connects with tokens[i % tokens.length]: one per distinct viewer. */
+      tokens?: string[];
       ticketId?: string;
       query?: string;
     }

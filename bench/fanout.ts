@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
+import { TokenService } from '../src/auth/tokens';
 import { createLogger } from '../src/logger';
 import {
   encodeSeq,
@@ -63,6 +64,8 @@ const UPDATE = `mutation Update($input: UpdateTicketInput!) {
 
 interface Settings {
   clients: number;
+  /** Distinct agents the clients are spread over (identical subscriptions of one viewer share executions). */
+  viewers: number;
   updates: number;
   rate: number;
   connectConcurrency: number;
@@ -78,6 +81,7 @@ function settings(): Settings {
   }
   return {
     clients: positiveInteger('BENCH_CLIENTS', 5000),
+    viewers: positiveInteger('BENCH_VIEWERS', 1),
     updates: positiveInteger('BENCH_UPDATES', 100),
     rate: positiveInteger('BENCH_RATE', 10),
     connectConcurrency: positiveInteger('BENCH_CONNECT_CONCURRENCY', 100),
@@ -401,6 +405,24 @@ async function sessions(server: Server, secrets: Secrets, createAgent: boolean):
   return { admin, agent: await login(server, AGENT_EMAIL, secrets.agentPassword) };
 }
 
+/**
+ * Tokens of `count` distinct agents: the bench agent, then agents inserted directly (no password, so
+ * no login: their tokens are signed with the server's secret, as login would).
+ */
+async function viewerTokens(db: PgClient, secrets: Secrets, count: number, agentToken: string): Promise<string[]> {
+  if (count === 1) return [agentToken];
+  const { rows } = await db.query<{ id: string }>(
+    `insert into users (id, created_at, updated_at, version, email, name, role)
+     select gen_random_uuid(), now(), now(), 1, 'bench-viewer-' || i || '@deskgraph.local', 'Bench Viewer ' || i, 'AGENT'
+       from generate_series(1, $1::int) i
+     on conflict (email) do update set active = true
+     returning id`,
+    [count - 1],
+  );
+  const signer = new TokenService(secrets.jwtSecret, 24 * 3600);
+  return [agentToken, ...rows.map((row) => signer.issue(row.id))];
+}
+
 interface UpdateTiming {
   sentAt: number;
   respondedAt: number;
@@ -601,7 +623,7 @@ async function fanoutDeskgraph(scratch: Scratch, databaseUrl: string, secrets: S
       url: server.wsUrl,
       count: config.clients,
       concurrency: config.connectConcurrency,
-      token: tokens.agent,
+      tokens: await viewerTokens(db, secrets, config.viewers, tokens.agent),
       ticketId,
       query: SUBSCRIPTION,
     });
@@ -903,7 +925,7 @@ function report(config: Settings, deskgraph: DeskgraphResult, floor: PhaseResult
   const worst = Math.max(...rates.map((rate) => 1 - rate.withLog.updates / rate.withLog.ms / (rate.withoutLog.updates / rate.withoutLog.ms)));
   const list = (values: number[]) => values.map((value) => Math.round(value)).join(', ');
   const lines = [
-    `fanout: ${n} clients (one process), one ticket, ${config.updates} updates at ${config.rate}/s; node ${process.version}, ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`,
+    `fanout: ${n} clients (one process) of ${config.viewers} distinct agent(s), one ticket, ${config.updates} updates at ${config.rate}/s; node ${process.version}, ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`,
     '',
     `commit → client receipt, ${deliveries} deliveries each`,
     table([
@@ -979,7 +1001,7 @@ export async function run(args: string[]): Promise<void> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   process.stderr.write(
-    `fanout: ${config.clients} clients (BENCH_CLIENTS), ${config.updates} updates (BENCH_UPDATES) at ${config.rate}/s (BENCH_RATE), ` +
+    `fanout: ${config.clients} clients (BENCH_CLIENTS) of ${config.viewers} agent(s) (BENCH_VIEWERS), ${config.updates} updates (BENCH_UPDATES) at ${config.rate}/s (BENCH_RATE), ` +
       `throughput ${config.throughputUpdates} per arm (BENCH_THROUGHPUT_UPDATES) at concurrency ${config.throughputConcurrency.join(', ')}...\n`,
   );
   let postgres: EmbeddedPostgres | undefined;
