@@ -1,23 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../auth/viewer';
 import { unauthenticated } from '../errors';
 import type { AppServices, Context } from '../graphql/context';
 import { Loaders } from '../graphql/loaders';
+import type { Logger } from '../logger';
 import { loadViewer } from '../modules/users/session.service';
 
-/** A fresh unit of work for one operation: forked EntityManager, its own loaders, the viewer. */
+/**
+ * A fresh unit of work for one operation: forked EntityManager, its own loaders, the viewer. The
+ * EntityManager and the logger are made on first use: a subscription holds its context for hours
+ * but resolves its events in a shared unit of work (see tickets.events.ts), and thousands of idle
+ * subscriptions should not each keep an identity map and a child logger.
+ */
 export function createContext(orm: MikroORM, app: AppServices, viewer: Viewer | null, requestId: string, ip: string): Context {
-  const em = orm.em.fork();
-  const serviceContext = { em, viewer };
-  return {
-    ...serviceContext,
+  let em: EntityManager | undefined;
+  let log: Logger | undefined;
+  const context: Omit<Context, 'loaders'> = {
+    viewer,
     requestId,
     ip,
     app,
-    loaders: new Loaders(serviceContext),
-    log: app.log.child({ requestId, viewerId: viewer?.id }),
+    get em() {
+      return (em ??= orm.em.fork());
+    },
+    set em(value: EntityManager) {
+      em = value;
+    },
+    get log() {
+      return (log ??= app.log.child({ requestId, viewerId: viewer?.id }));
+    },
   };
+  return Object.assign(context, { loaders: new Loaders(context) });
 }
 
 /**
