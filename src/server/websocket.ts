@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, parse, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, specifiedRules, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/tokens';
@@ -21,6 +21,7 @@ interface SocketState {
 const UNAUTHORIZED = 4401;
 const FORBIDDEN = 4403;
 const KEEP_ALIVE_MS = 12_000;
+const DOCUMENT_CACHE_SIZE = 1000;
 
 /** Closes (4403) the sockets of people who were deactivated since they connected: one query for all. */
 async function closeDeactivated(orm: MikroORM, open: Map<SocketState, { close(code: number, reason: string): void }>): Promise<void> {
@@ -54,6 +55,27 @@ export function attachWebSocketServer(
   }, app.config.webSocketRevalidateMs);
   sweep.unref();
   const operationKeys = new WeakMap<ExecutionArgs, string>();
+  // Parsed and validated once per distinct text (as Apollo's document store does over HTTP): a
+  // thousand clients subscribing with one document share its AST instead of holding a copy each.
+  const documents = new Map<string, DocumentNode>();
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let lastDocumentId = 0;
+  const validDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
+    const known = documents.get(query);
+    if (known) return known;
+    let document;
+    try {
+      document = parse(query, { maxTokens: app.config.queryLimits.maxTokens });
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
+    }
+    const errors = validate(schema, document, [...specifiedRules, ...protection.validationRules]);
+    if (errors.length) return errors;
+    if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value!);
+    documents.set(query, document);
+    documentIds.set(document, (lastDocumentId += 1));
+    return document;
+  };
   const viewerOf = (args: ExecutionArgs) => (args.contextValue as Context).viewer ?? undefined;
   const stateOf = (socket: object) => {
     let state = states.get(socket);
@@ -97,14 +119,8 @@ export function attachWebSocketServer(
         if (Object.keys(ctx.subscriptions).length > app.config.maxSubscriptionsPerSocket) {
           return [new GraphQLError(`At most ${app.config.maxSubscriptionsPerSocket} operations at once on one socket.`, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: app.config.queryLimits.maxTokens });
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...protection.validationRules]);
-        if (errors.length) return errors;
+        const document = validDocument(payload.query);
+        if (!('kind' in document)) return document;
         try {
           protection.checkOperation(document, payload.variables ?? undefined, payload.operationName ?? undefined);
         } catch (error) {
@@ -118,7 +134,7 @@ export function attachWebSocketServer(
           operationName: payload.operationName,
           contextValue: createContext(orm, app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
         } satisfies ExecutionArgs;
-        operationKeys.set(args, JSON.stringify([payload.query, payload.operationName ?? null, payload.variables ?? null]));
+        operationKeys.set(args, JSON.stringify([documentIds.get(document), payload.operationName ?? null, payload.variables ?? null]));
         return args;
       },
       // Errors sent as `error` messages (validation, or a subscription refused while it is set up).
