@@ -83,7 +83,7 @@ function settings(): Settings {
     clients: positiveInteger('BENCH_CLIENTS', 5000),
     viewers: positiveInteger('BENCH_VIEWERS', 1),
     updates: positiveInteger('BENCH_UPDATES', 100),
-    rate: positiveInteger('BENCH_RATE', 10),
+    rate: positiveInteger('BENCH_RATE', 2),
     connectConcurrency: positiveInteger('BENCH_CONNECT_CONCURRENCY', 100),
     throughputUpdates: positiveInteger('BENCH_THROUGHPUT_UPDATES', 2000),
     throughputConcurrency: throughputConcurrency.map(Number),
