@@ -148,7 +148,7 @@ async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boole
           log.error({ err: error, requestId }, 'internal error while authenticating');
           throw new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } } });
         }
-        return createContext(orm, app, session?.viewer ?? null, requestId, req.socket.remoteAddress ?? '');
+        return createContext(app, session?.viewer ?? null, requestId, req.socket.remoteAddress ?? '');
       },
     }),
   );

@@ -13,25 +13,37 @@ import { loadViewer } from '../modules/users/session.service';
  * but resolves its events in a shared unit of work (see tickets.events.ts), and thousands of idle
  * subscriptions should not each keep an identity map and a child logger.
  */
-export function createContext(orm: MikroORM, app: AppServices, viewer: Viewer | null, requestId: string, ip: string): Context {
-  let em: EntityManager | undefined;
+export function createContext(app: AppServices, viewer: Viewer | null, requestId: string, ip: string): Context {
   let log: Logger | undefined;
-  const context: Omit<Context, 'loaders'> = {
+  const context = {
     viewer,
     requestId,
     ip,
     app,
-    get em() {
-      return (em ??= orm.em.fork());
-    },
-    set em(value: EntityManager) {
-      em = value;
-    },
     get log() {
       return (log ??= app.log.child({ requestId, viewerId: viewer?.id }));
     },
-  };
-  return Object.assign(context, { loaders: new Loaders(context) });
+  } as Context;
+  startNewUnitOfWork(context);
+  return context;
+}
+
+/**
+ * Gives the context a new, lazily forked EntityManager and empty loaders, dropping what it loaded so
+ * far. A subscription calls it once its source stream is set up: what authorizing it loaded (the
+ * ticket, the viewer's rows) is not worth holding for the life of the socket.
+ */
+export function startNewUnitOfWork(context: Context): void {
+  let em: EntityManager | undefined;
+  Object.defineProperty(context, 'em', {
+    get: () => (em ??= context.app.orm.em.fork()),
+    set: (value: EntityManager) => {
+      em = value;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  context.loaders = new Loaders(context);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Viewer } from '../auth/viewer';
+import type { Context } from '../graphql/context';
+import { startNewUnitOfWork } from './context';
 
 /**
  * graphql-js `subscribe`, except that subscriptions which would compute the same result for an event
@@ -45,6 +47,7 @@ export async function subscribeSharingExecutions(
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
+  startNewUnitOfWork(args.contextValue as Context);
   const key = `${JSON.stringify(viewer ?? null)}\n${operationKey}`;
   return mapAsyncIterator(source[Symbol.asyncIterator](), (event) =>
     typeof event === 'object' && event !== null

@@ -132,7 +132,7 @@ export function attachWebSocketServer(
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: createContext(orm, app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
+          contextValue: createContext(app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
         } satisfies ExecutionArgs;
         operationKeys.set(args, JSON.stringify([documentIds.get(document), payload.operationName ?? null, payload.variables ?? null]));
         return args;
