@@ -28,7 +28,7 @@ import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import { DEFAULT_IMPACT_DEPTH, IMPACT_SQL, impactQuery } from '../src/modules/assets/assets.impact';
 import { startServer, type RunningServer } from '../src/server/app';
-import { median, positiveInteger, Scratch, table, UsageError } from './lib';
+import { median, percentile, positiveInteger, Scratch, table, UsageError } from './lib';
 
 export const description =
   'assetImpact of a core service (100,000 assets, 500,000 relations, tens of thousands of dependants) through GraphQL vs. the same recursive query run directly with pg; p50/p99 latency';
@@ -172,11 +172,6 @@ export async function seed(databaseUrl: string, assets: number, relations: numbe
   } finally {
     await client.end();
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;

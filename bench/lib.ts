@@ -132,3 +132,29 @@ export async function stopPostgresIn(dataDir: string): Promise<void> {
     await waitFor(() => !isAlive(pid), 5000);
   }
 }
+
+/**
+ * Runs `body`, then `cleanUp`, also on SIGINT/SIGTERM (exit 130) and on failure: what a benchmark
+ * started (servers, PostgreSQL, scratch directories) never outlives it.
+ */
+export async function withCleanUp<T>(cleanUp: () => Promise<void>, body: () => Promise<T>): Promise<T> {
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    return await body();
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+}
+
+/** The p-th percentile (nearest rank): with fewer than 100 samples, p99 is the maximum. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

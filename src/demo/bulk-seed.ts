@@ -375,3 +375,72 @@ export async function seedTickets(databaseUrl: string, options: SeedOptions): Pr
     await client.end();
   }
 }
+
+/** First response and resolution targets of the seeded 24×7 policy, in seconds, by priority. */
+const SEED_SLA_TARGETS = [
+  { priority: 'P1', firstResponseSeconds: 3600, resolutionSeconds: 4 * 3600 },
+  { priority: 'P2', firstResponseSeconds: 2 * 3600, resolutionSeconds: 8 * 3600 },
+  { priority: 'P3', firstResponseSeconds: 4 * 3600, resolutionSeconds: 24 * 3600 },
+  { priority: 'P4', firstResponseSeconds: 8 * 3600, resolutionSeconds: 72 * 3600 },
+];
+
+/**
+ * A 24×7 SLA policy and both clocks of every ticket that has none, as the clocks would have ended
+ * up given the ticket's timestamps: MET when the reply (or resolution) came within the target,
+ * BREACHED when it came later or has not come and the target has passed (as of `now`, or of its
+ * closing), RUNNING otherwise; `tickets.sla_breached` follows. For statistics benchmarks: one
+ * INSERT … SELECT, and no timers (`next_fire_at` is null), so no scheduler fires these clocks.
+ */
+export async function seedSlaOutcomes(databaseUrl: string, now: Date = new Date()): Promise<{ clocks: number; ms: number }> {
+  const started = Date.now();
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ id: string }>(
+      `insert into sla_policies (id, created_at, updated_at, name, position, applies_to, targets, pause_statuses)
+       values (gen_random_uuid(), $2, $2, 'Seeded 24x7', 1000, '{}', $1, '{PENDING}')
+       on conflict (name) do update set updated_at = excluded.updated_at returning id`,
+      [JSON.stringify(SEED_SLA_TARGETS), now],
+    );
+    await client.query(
+      `with targets as (
+         select * from jsonb_to_recordset($2::jsonb) as x(priority ticket_priority, "firstResponseSeconds" int, "resolutionSeconds" int)
+       ),
+       clocks as (
+         select t.id as ticket_id, m.metric, case m.metric when 'FIRST_RESPONSE' then x."firstResponseSeconds" else x."resolutionSeconds" end as target,
+                t.created_at, case m.metric when 'FIRST_RESPONSE' then coalesce(t.first_responded_at, t.resolved_at) else t.resolved_at end as ended_at,
+                coalesce(t.closed_at, $3::timestamptz) as until
+           from tickets t join targets x on x.priority = t.priority
+          cross join (values ('FIRST_RESPONSE'::sla_metric), ('RESOLUTION'::sla_metric)) as m(metric)
+          where not exists (select 1 from ticket_sla_clocks c where c.ticket_id = t.id)
+       ),
+       decided as (
+         select c.*, c.created_at + make_interval(secs => c.target) as due_at,
+                case when c.ended_at is not null then (case when c.ended_at <= c.created_at + make_interval(secs => c.target) then 'MET' else 'BREACHED' end)
+                     when c.until > c.created_at + make_interval(secs => c.target) then 'BREACHED'
+                     else 'RUNNING' end::sla_clock_status as status
+           from clocks c
+       ),
+       inserted as (
+         insert into ticket_sla_clocks (ticket_id, metric, policy_id, target_seconds, elapsed_millis, running_since, status, due_at, breached_at, met_at)
+         select d.ticket_id, d.metric, $1, d.target, extract(epoch from coalesce(d.ended_at, d.until) - d.created_at)::bigint * 1000,
+                case when d.ended_at is null and d.status = 'RUNNING' then d.created_at end, d.status, d.due_at,
+                case when d.status = 'BREACHED' then d.due_at end, d.ended_at
+           from decided d
+         returning ticket_id, status
+       )
+       update tickets t set sla_breached = true from (select distinct ticket_id from inserted where status = 'BREACHED') b where t.id = b.ticket_id`,
+      [rows[0].id, JSON.stringify(SEED_SLA_TARGETS), now],
+    );
+    await client.query('commit');
+    await client.query('analyze ticket_sla_clocks, tickets');
+    const [{ count }] = (await client.query<{ count: string }>('select count(*) as count from ticket_sla_clocks')).rows;
+    return { clocks: Number(count), ms: Date.now() - started };
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
