@@ -10,7 +10,11 @@ export interface QueryLimits {
   maxCost: number;
 }
 
-/** Limits of `ticketStats`, so that one heavy question cannot starve the desk's own work. */
+/**
+ * Limits of `ticketStats`, so that one heavy question cannot starve the desk's own work. Budgets are
+ * in PostgreSQL planner cost units; on the 2-CPU machine of bench/README.md, 100,000 is about half a
+ * second to a second of work.
+ */
 export interface AnalyticsLimits {
   /** PostgreSQL's `statement_timeout` for each statistics statement. */
   statementTimeoutMs: number;
@@ -182,11 +186,11 @@ export function loadConfig(env: Env = process.env): Config {
     webSocketInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 60000),
     webSocketRevalidateMs: integer(env, 'WS_REVALIDATE_MS', 15000, 100, 3600000),
     analytics: {
-      statementTimeoutMs: integer(env, 'ANALYTICS_STATEMENT_TIMEOUT_MS', 10000, 1, 600000),
+      statementTimeoutMs: integer(env, 'ANALYTICS_STATEMENT_TIMEOUT_MS', 15000, 1, 600000),
       costBudgets: {
-        AGENT: integer(env, 'ANALYTICS_COST_BUDGET_AGENT', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
-        ANALYST: integer(env, 'ANALYTICS_COST_BUDGET_ANALYST', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
-        ADMIN: integer(env, 'ANALYTICS_COST_BUDGET_ADMIN', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
+        AGENT: integer(env, 'ANALYTICS_COST_BUDGET_AGENT', 250_000, 1, Number.MAX_SAFE_INTEGER),
+        ANALYST: integer(env, 'ANALYTICS_COST_BUDGET_ANALYST', 2_000_000, 1, Number.MAX_SAFE_INTEGER),
+        ADMIN: integer(env, 'ANALYTICS_COST_BUDGET_ADMIN', 2_000_000, 1, Number.MAX_SAFE_INTEGER),
       },
       maxRows: integer(env, 'ANALYTICS_MAX_ROWS', 10000, 1, 1_000_000),
     },
