@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
+import { seedTickets } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
 import {
-  Channel,
-  Priority,
   StatsTicketCountDocument,
   TicketDimension,
   TicketMetric,
   TicketStatsDocument,
   TicketStatus,
-  TicketType,
   type TicketFilter,
   type TicketStatsQuery,
   type TicketStatsQueryVariables,
 } from './generated/graphql';
 import { errorCodes, GraphQLClient } from './support/client';
+import { someOf, ticketEnumFields, ticketEnumFilters } from './support/arbitraries';
 import { Factory } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -386,10 +385,7 @@ describe('ticketStats agrees with tickets(filter)', () => {
     const EPOCH = Date.parse('2026-03-01T00:00:00Z');
     const DAY = 86_400_000;
     const ticket = fc.record({
-      type: fc.constantFrom(...Object.values(TicketType)),
-      status: fc.constantFrom(...Object.values(TicketStatus)),
-      priority: fc.constantFrom(...Object.values(Priority)),
-      channel: fc.constantFrom(...Object.values(Channel)),
+      ...ticketEnumFields,
       requester: fc.integer({ min: 0, max: 2 }),
       assignee: fc.option(fc.integer({ min: 0, max: 1 })),
       group: fc.option(fc.integer({ min: 0, max: 1 })),
@@ -416,21 +412,17 @@ describe('ticketStats agrees with tickets(filter)', () => {
       });
     }
 
-    const some = <T>(values: T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
     const day = fc.integer({ min: -5, max: 65 }).map((offset) => new Date(EPOCH + offset * DAY).toISOString());
     const filter: fc.Arbitrary<TicketFilter> = fc.record(
       {
-        status: some(Object.values(TicketStatus)),
-        type: some(Object.values(TicketType)),
-        priority: some(Object.values(Priority)),
-        channel: some(Object.values(Channel)),
-        groupIds: some([...groupIds.map((id) => toGlobalId('Group', id)), toGlobalId('Group', randomUUID())]),
-        assigneeIds: some(agents.map((id) => toGlobalId('User', id))),
-        requesterIds: some(requesters.map((id) => toGlobalId('User', id))),
-        organizationIds: some([organizations.acme.id, organizations.globex.id]),
+        ...ticketEnumFilters,
+        groupIds: someOf([...groupIds.map((id) => toGlobalId('Group', id)), toGlobalId('Group', randomUUID())]),
+        assigneeIds: someOf(agents.map((id) => toGlobalId('User', id))),
+        requesterIds: someOf(requesters.map((id) => toGlobalId('User', id))),
+        organizationIds: someOf([organizations.acme.id, organizations.globex.id]),
         unassigned: fc.option(fc.boolean(), { nil: undefined }),
-        tags: some(['vpn', 'printer', 'wifi', 'known']),
-        categories: some(['hardware', 'network', 'access']),
+        tags: someOf(['vpn', 'printer', 'wifi', 'known']),
+        categories: someOf(['hardware', 'network', 'access']),
         createdAfter: fc.option(day, { nil: undefined }),
         createdBefore: fc.option(day, { nil: undefined }),
         slaBreached: fc.option(fc.boolean(), { nil: undefined }),
@@ -447,12 +439,38 @@ describe('ticketStats agrees with tickets(filter)', () => {
       fc.asyncProperty(filter, groupBy, timezone, async (filter, groupBy, timezone) => {
         const question = { filter, groupBy, timezone, metrics: [TicketMetric.Count, TicketMetric.MedianTimeToResolve] };
         expect(sum((await people.analyst.client.data(TicketStatsDocument, question)).ticketStats)).toBe(await total(filter));
-        // Ann counts what the list gives for her own groups only.
-        const own = (filter.groupIds ?? [groups.desk.id]).filter((id) => id === groups.desk.id);
+        // Ann counts what the list gives for her own groups only (an empty list filters nothing).
+        const own = (filter.groupIds?.length ? filter.groupIds : [groups.desk.id]).filter((id) => id === groups.desk.id);
         const expected = own.length ? await total({ ...filter, groupIds: own }) : 0;
         expect(sum((await people.ann.client.data(TicketStatsDocument, question)).ticketStats)).toBe(expected);
       }),
       { numRuns: 60, seed: Number(process.env.STATS_SEED ?? 11) },
     );
+  });
+});
+
+describe('ticketStats on a bulk-seeded desk (npm run seed -- --sla)', () => {
+  let seeded: TestServer;
+  beforeAll(async () => {
+    seeded = await startTestServer();
+    await seedTickets(seeded.databaseUrl, { tickets: 400, sla: true, now: new Date('2026-06-01T00:00:00Z') });
+  });
+  afterAll(() => seeded?.stop());
+
+  it('gives every ticket both SLA clocks, and the breached flag the clocks say', async () => {
+    const analyst = new Factory(seeded);
+    const { client } = await analyst.analyst();
+    const [{ clocks, breached }] = await seeded.orm.em.fork().execute<{ clocks: number; breached: number }[]>(
+      `select (select count(*) from ticket_sla_clocks)::int as clocks,
+              (select count(*) from tickets t where t.sla_breached <> exists (select 1 from ticket_sla_clocks c where c.ticket_id = t.id and c.status = 'BREACHED'))::int as breached`,
+    );
+    expect(clocks).toBe(800);
+    expect(breached).toBe(0);
+    const metrics = [TicketMetric.Count, TicketMetric.BreachedCount, TicketMetric.ResolutionSlaMetRate, TicketMetric.FirstResponseSlaMetRate];
+    const { rows } = (await client.data(TicketStatsDocument, { groupBy: [], metrics })).ticketStats;
+    const [count, breachedCount, resolutionRate, firstResponseRate] = rows[0].values.map((value) => value.value!);
+    expect(count).toBe(400);
+    expect(breachedCount).toBe((await client.data(StatsTicketCountDocument, { filter: { slaBreached: true } })).tickets.totalCount);
+    for (const rate of [resolutionRate, firstResponseRate]) expect(rate > 0 && rate < 1).toBe(true);
   });
 });
