@@ -12,8 +12,8 @@ export interface QueryLimits {
 
 /**
  * Limits of `ticketStats`, so that one heavy question cannot starve the desk's own work. Budgets are
- * in PostgreSQL planner cost units; on the 2-CPU machine of bench/README.md, 100,000 is about half a
- * second to a second of work.
+ * in PostgreSQL planner cost units; on the 2-CPU machine of bench/README.md, 100,000 is about 0.4 to
+ * 1 s of work.
  */
 export interface AnalyticsLimits {
   /** PostgreSQL's `statement_timeout` for each statistics statement. */
@@ -22,6 +22,10 @@ export interface AnalyticsLimits {
   costBudgets: { AGENT: number; ANALYST: number; ADMIN: number };
   /** Most rows (groups) one answer may hold. */
   maxRows: number;
+  /** Statistics one server computes at once (each holds a database connection); others wait their turn. */
+  maxConcurrent: number;
+  /** How long a question waits for its turn before RATE_LIMITED. */
+  queueTimeoutMs: number;
 }
 
 export interface Config {
@@ -193,6 +197,8 @@ export function loadConfig(env: Env = process.env): Config {
         ADMIN: integer(env, 'ANALYTICS_COST_BUDGET_ADMIN', 2_000_000, 1, Number.MAX_SAFE_INTEGER),
       },
       maxRows: integer(env, 'ANALYTICS_MAX_ROWS', 10000, 1, 1_000_000),
+      maxConcurrent: integer(env, 'ANALYTICS_MAX_CONCURRENT', 3, 1, 1000),
+      queueTimeoutMs: integer(env, 'ANALYTICS_QUEUE_TIMEOUT_MS', 5000, 0, 600000),
     },
   };
 }

@@ -31,8 +31,8 @@ export const forbidden = (message = 'You are not allowed to do this.') =>
 export const badUserInput = (message: string, argument?: string) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
 
-export const rateLimited = (retryAfterSeconds: number) =>
-  new GraphQLError(`Too many attempts. Try again in ${retryAfterSeconds} s.`, {
+export const rateLimited = (retryAfterSeconds: number, message = `Too many attempts. Try again in ${retryAfterSeconds} s.`) =>
+  new GraphQLError(message, {
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
   });
 

@@ -334,7 +334,13 @@ describe('ticketStats protection', () => {
     // A second instance on the same database, with small budgets and a short time limit.
     limited = await startTestServer({
       databaseUrl: server.databaseUrl,
-      env: { ANALYTICS_COST_BUDGET_AGENT: '1', ANALYTICS_MAX_ROWS: '3', ANALYTICS_STATEMENT_TIMEOUT_MS: '300' },
+      env: {
+        ANALYTICS_COST_BUDGET_AGENT: '1',
+        ANALYTICS_MAX_ROWS: '3',
+        ANALYTICS_STATEMENT_TIMEOUT_MS: '2000',
+        ANALYTICS_MAX_CONCURRENT: '1',
+        ANALYTICS_QUEUE_TIMEOUT_MS: '100',
+      },
     });
   });
   afterAll(() => limited?.stop());
@@ -356,24 +362,56 @@ describe('ticketStats protection', () => {
     expect(response.errors![0].extensions).toMatchObject({ reason: 'ROWS', maxRows: 3 });
   });
 
-  it('stops a statement past its time limit, and the next one runs', async () => {
-    // A lock held elsewhere keeps the statistics waiting: statement_timeout counts that wait too.
+  /** A lock held elsewhere keeps statistics waiting (statement_timeout counts that wait too) until released. */
+  async function withTicketsLocked(body: (blocker: Client) => Promise<void>): Promise<void> {
     const blocker = new Client({ connectionString: server.databaseUrl });
     await blocker.connect();
     try {
       await blocker.query('begin');
       await blocker.query('lock table tickets in access exclusive mode');
-      const started = Date.now();
-      const response = await on(people.analyst).request(TicketStatsDocument, { filter: KNOWN, groupBy: [], metrics: [TicketMetric.Count] });
-      expect(errorCodes(response)).toEqual(['ANALYTICS_TIMEOUT']);
-      expect(response.errors![0]).toMatchObject({ extensions: { timeoutMs: 300 } });
-      expect(response.errors![0].message).not.toMatch(/select|tickets|cancel/i);
-      expect(Date.now() - started).toBeLessThan(10_000);
+      await body(blocker);
     } finally {
       await blocker.query('rollback');
       await blocker.end();
     }
-    expect(table((await on(people.analyst).data(TicketStatsDocument, { filter: KNOWN, groupBy: [], metrics: [TicketMetric.Count] })).ticketStats)).toEqual([[[], [6]]]);
+  }
+  const count = { filter: KNOWN, groupBy: [], metrics: [TicketMetric.Count] };
+
+  it('stops a statement past its time limit, and the next one runs', async () => {
+    await withTicketsLocked(async () => {
+      const started = Date.now();
+      const response = await on(people.analyst).request(TicketStatsDocument, { filter: KNOWN, groupBy: [], metrics: [TicketMetric.Count] });
+      expect(errorCodes(response)).toEqual(['ANALYTICS_TIMEOUT']);
+      expect(response.errors![0]).toMatchObject({ extensions: { timeoutMs: 2000 } });
+      expect(response.errors![0].message).not.toMatch(/select|tickets|cancel/i);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+    expect(table((await on(people.analyst).data(TicketStatsDocument, count)).ticketStats)).toEqual([[[], [6]]]);
+  });
+
+  it('computes one question at a time here: the next waits its turn, then is RATE_LIMITED', async () => {
+    await withTicketsLocked(async (blocker) => {
+      const first = on(people.analyst).request(TicketStatsDocument, count);
+      // Once the first holds the only slot (its EXPLAIN waits for the lock), a second cannot get in.
+      // (Asked outside the blocker's transaction, which would see a snapshot of pg_stat_activity.)
+      const waiting = async () =>
+        (
+          await server.orm.em
+            .fork()
+            .execute<{ n: number }[]>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'explain (format json)%'`)
+        )[0].n;
+      for (let tries = 0; (await waiting()) === 0; tries += 1) {
+        if (tries > 200) throw new Error('the first question never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const second = await on(people.admin).request(TicketStatsDocument, count);
+      expect(errorCodes(second)).toEqual(['RATE_LIMITED']);
+      expect(second.errors![0]).toMatchObject({ message: expect.stringMatching(/Too many statistics/), extensions: { retryAfterSeconds: 1 } });
+      await blocker.query('rollback');
+      expect(table((await first).data!.ticketStats)).toEqual([[[], [6]]]);
+    });
+    // The slot is free again.
+    expect(table((await on(people.admin).data(TicketStatsDocument, count)).ticketStats)).toEqual([[[], [6]]]);
   });
 });
 

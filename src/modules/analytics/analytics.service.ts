@@ -7,6 +7,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { isIanaTimezone } from '../../validation';
 import type { Ticket } from '../tickets/tickets.entities';
 import { criteriaToQuery, type TicketCriteria } from '../tickets/tickets.filter';
+import { analyticsGate } from './analytics.gate';
 import { analyticsPolicy } from './analytics.policy';
 import { DIMENSIONS, type StatsQuestion, statsQuery } from './analytics.query';
 import { type StatKey, type TicketDimension, TicketStats, type TicketStatsRow } from './analytics.types';
@@ -51,23 +52,7 @@ export class AnalyticsService {
     const budget = this.limits.costBudgets[viewer.role as keyof AnalyticsLimits['costBudgets']] ?? 0;
     let rows: Record<string, string | number | null>[];
     try {
-      // Read-only, with its own time limit (SET LOCAL: it ends with the transaction); the planner's
-      // estimate is checked against the budget before anything runs.
-      rows = await this.ctx.em.transactional(
-        async (em) => {
-          await em.execute(`select set_config('statement_timeout', ?, true)`, [String(this.limits.statementTimeoutMs)]);
-          const [plan] = await em.execute<{ 'QUERY PLAN': { Plan: { 'Total Cost': number } }[] }[]>(`explain (format json) ${sql}`, [...bindings]);
-          const cost = Math.ceil(plan['QUERY PLAN'][0].Plan['Total Cost']);
-          if (cost > budget) {
-            throw analyticsBudgetExceeded(
-              `These statistics would cost ${cost}, above your budget of ${budget}: narrow the filter (e.g. createdAfter) or group by fewer dimensions.`,
-              { reason: 'COST', cost, budget },
-            );
-          }
-          return em.execute(sql, [...bindings]);
-        },
-        { readOnly: true },
-      );
+      rows = await analyticsGate(this.limits).run(() => this.guarded(sql, [...bindings], budget));
     } catch (error) {
       if (error instanceof DriverException && error.code === QUERY_CANCELED) throw analyticsTimeout(this.limits.statementTimeoutMs);
       if (error instanceof DriverException && error.code === INVALID_PARAMETER_VALUE) throw unknownTimezone(question.timezone);
@@ -88,6 +73,28 @@ export class AnalyticsService {
         }),
       ),
     });
+  }
+
+  /**
+   * Runs a statistics statement read-only, with its own time limit (SET LOCAL: it ends with the
+   * transaction), once the planner's estimate of its cost is known to be within `budget`.
+   */
+  private guarded(sql: string, bindings: unknown[], budget: number): Promise<Record<string, string | number | null>[]> {
+    return this.ctx.em.transactional(
+      async (em) => {
+        await em.execute(`select set_config('statement_timeout', ?, true)`, [String(this.limits.statementTimeoutMs)]);
+        const [plan] = await em.execute<{ 'QUERY PLAN': { Plan: { 'Total Cost': number } }[] }[]>(`explain (format json) ${sql}`, bindings);
+        const cost = Math.ceil(plan['QUERY PLAN'][0].Plan['Total Cost']);
+        if (cost > budget) {
+          throw analyticsBudgetExceeded(
+            `These statistics would cost ${cost}, above your budget of ${budget}: narrow the filter (e.g. createdAfter) or group by fewer dimensions.`,
+            { reason: 'COST', cost, budget },
+          );
+        }
+        return em.execute(sql, bindings);
+      },
+      { readOnly: true },
+    );
   }
 }
 
