@@ -32,9 +32,10 @@ export function median(values: number[]): number {
 
 export const ms = (value: number) => `${Math.round(value)} ms`;
 
-/** Nearest-rank percentile (`p` in 0..100) of values sorted in ascending order. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (!sorted.length) return NaN;
+/** Nearest-rank percentile (`p` in 0..100): with fewer than 100 values, p99 is the maximum. */
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
@@ -189,5 +190,25 @@ export async function stopPostgresIn(dataDir: string): Promise<void> {
   if (!(await waitFor(() => !isAlive(pid), 10000))) {
     process.kill(pid, 'SIGKILL');
     await waitFor(() => !isAlive(pid), 5000);
+  }
+}
+
+/**
+ * Runs `body`, then `cleanUp`, also on SIGINT/SIGTERM (exit 130) and on failure: what a benchmark
+ * started (servers, PostgreSQL, scratch directories) never outlives it.
+ */
+export async function withCleanUp<T>(cleanUp: () => Promise<void>, body: () => Promise<T>): Promise<T> {
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    return await body();
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
 }

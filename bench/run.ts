@@ -10,13 +10,14 @@ import * as queuePage from './queue-page';
 import * as queues from './queues';
 import * as sla from './sla';
 import * as startup from './startup';
+import * as stats from './stats';
 
 export interface Benchmark {
   description: string;
   run(args: string[]): Promise<void>;
 }
 
-const BENCHMARKS: Record<string, Benchmark> = { startup, fanout, 'queue-page': queuePage, knowledge, impact, sla, queues };
+const BENCHMARKS: Record<string, Benchmark> = { startup, fanout, 'queue-page': queuePage, knowledge, impact, sla, queues, stats };
 
 function usage(): string {
   const width = Math.max(...Object.keys(BENCHMARKS).map((name) => name.length));

@@ -10,6 +10,24 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/**
+ * Limits of `ticketStats`, so that one heavy question cannot starve the desk's own work. Budgets are
+ * in PostgreSQL planner cost units; on the 2-CPU machine of bench/README.md, 100,000 is about 0.4 to
+ * 1 s of work.
+ */
+export interface AnalyticsLimits {
+  /** PostgreSQL's `statement_timeout` for each statistics statement. */
+  statementTimeoutMs: number;
+  /** Highest planner cost (EXPLAIN's total cost) a statement may have, by role of the viewer. */
+  costBudgets: { AGENT: number; ANALYST: number; ADMIN: number };
+  /** Most rows (groups) one answer may hold. */
+  maxRows: number;
+  /** Statistics one server computes at once (each holds a database connection); others wait their turn. */
+  maxConcurrent: number;
+  /** How long a question waits for its turn before RATE_LIMITED. */
+  queueTimeoutMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -39,6 +57,7 @@ export interface Config {
   webSocketInitTimeoutMs: number;
   /** How often open sockets are checked for deactivated users. */
   webSocketRevalidateMs: number;
+  analytics: AnalyticsLimits;
 }
 
 /** A bad environment value: the process stops with this one line. */
@@ -170,5 +189,16 @@ export function loadConfig(env: Env = process.env): Config {
     maxWebSocketPayload: integer(env, 'WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     webSocketInitTimeoutMs: integer(env, 'WS_INIT_TIMEOUT_MS', 5000, 100, 60000),
     webSocketRevalidateMs: integer(env, 'WS_REVALIDATE_MS', 15000, 100, 3600000),
+    analytics: {
+      statementTimeoutMs: integer(env, 'ANALYTICS_STATEMENT_TIMEOUT_MS', 15000, 1, 600000),
+      costBudgets: {
+        AGENT: integer(env, 'ANALYTICS_COST_BUDGET_AGENT', 250_000, 1, Number.MAX_SAFE_INTEGER),
+        ANALYST: integer(env, 'ANALYTICS_COST_BUDGET_ANALYST', 2_000_000, 1, Number.MAX_SAFE_INTEGER),
+        ADMIN: integer(env, 'ANALYTICS_COST_BUDGET_ADMIN', 2_000_000, 1, Number.MAX_SAFE_INTEGER),
+      },
+      maxRows: integer(env, 'ANALYTICS_MAX_ROWS', 10000, 1, 1_000_000),
+      maxConcurrent: integer(env, 'ANALYTICS_MAX_CONCURRENT', 3, 1, 1000),
+      queueTimeoutMs: integer(env, 'ANALYTICS_QUEUE_TIMEOUT_MS', 5000, 0, 600000),
+    },
   };
 }

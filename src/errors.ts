@@ -10,6 +10,9 @@ export const PUBLIC_ERROR_CODES = new Set([
   'BAD_USER_INPUT',
   'RATE_LIMITED',
   'CURSOR_EXPIRED',
+  // Statistics over budget or over time: the question must be narrowed (see the analytics module).
+  'ANALYTICS_BUDGET_EXCEEDED',
+  'ANALYTICS_TIMEOUT',
   // Emitted by graphql-js and Apollo for documents that do not parse or validate.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -28,9 +31,19 @@ export const forbidden = (message = 'You are not allowed to do this.') =>
 export const badUserInput = (message: string, argument?: string) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
 
-export const rateLimited = (retryAfterSeconds: number) =>
-  new GraphQLError(`Too many attempts. Try again in ${retryAfterSeconds} s.`, {
+export const rateLimited = (retryAfterSeconds: number, message = `Too many attempts. Try again in ${retryAfterSeconds} s.`) =>
+  new GraphQLError(message, {
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+  });
+
+/** A statistics question that would cost more than the viewer's budget (planner cost, or rows). */
+export const analyticsBudgetExceeded = (message: string, details: Record<string, unknown>) =>
+  new GraphQLError(message, { extensions: { code: 'ANALYTICS_BUDGET_EXCEEDED', ...details } });
+
+/** A statistics statement that ran past its time limit and was cancelled by PostgreSQL. */
+export const analyticsTimeout = (timeoutMs: number) =>
+  new GraphQLError(`These statistics took longer than ${timeoutMs} ms and were stopped: narrow the filter or group by fewer dimensions.`, {
+    extensions: { code: 'ANALYTICS_TIMEOUT', timeoutMs },
   });
 
 /**

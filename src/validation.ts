@@ -27,9 +27,15 @@ export function checkEmail(problems: Problems, email: string | undefined, field:
   }
 }
 
+/** Zones found valid (building an Intl.DateTimeFormat takes about a millisecond); capped, as spellings vary in case. */
+const validZones = new Set<string>();
+const MAX_REMEMBERED_ZONES = 2000;
+
 export function isIanaTimezone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
+    if (validZones.size < MAX_REMEMBERED_ZONES) validZones.add(zone);
     return true;
   } catch {
     return false;

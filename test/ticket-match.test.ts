@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Ticket } from '../src/modules/tickets/tickets.entities';
-import { Channel, Priority, TicketStatus, TicketType } from '../src/modules/tickets/tickets.enums';
 import { criteriaToQuery, type TicketCriteria } from '../src/modules/tickets/tickets.filter';
 import { ticketState } from '../src/modules/tickets/tickets.history';
 import { matchesCriteria } from '../src/modules/tickets/tickets.match';
+import { someOf, ticketEnumFields, ticketEnumFilters } from './support/arbitraries';
 import { Factory } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -35,10 +35,7 @@ beforeAll(async () => {
 
   // Random tickets straight into the table: what matters here is variety, not how they were made.
   const ticket = fc.record({
-    type: fc.constantFrom(...Object.values(TicketType)),
-    status: fc.constantFrom(...Object.values(TicketStatus)),
-    priority: fc.constantFrom(...Object.values(Priority)),
-    channel: fc.constantFrom(...Object.values(Channel)),
+    ...ticketEnumFields,
     requester: fc.integer({ min: 0, max: 2 }),
     assignee: fc.option(fc.integer({ min: 0, max: 1 })),
     group: fc.option(fc.integer({ min: 0, max: 1 })),
@@ -79,21 +76,17 @@ afterAll(() => server?.stop());
 describe('one filter, two evaluators', () => {
   it('SQL and the in-memory matcher agree on every generated filter and ticket', async () => {
     const unknown = randomUUID();
-    const some = <T>(values: T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { maxLength: values.length }), { nil: undefined });
     const day = fc.integer({ min: -2, max: 45 }).map((offset) => new Date(EPOCH + offset * DAY));
     const criteria: fc.Arbitrary<TicketCriteria> = fc.record(
       {
-        status: some(Object.values(TicketStatus)),
-        type: some(Object.values(TicketType)),
-        priority: some(Object.values(Priority)),
-        channel: some(Object.values(Channel)),
-        groupIds: fc.constant(null).chain(() => some([...ids.groups, unknown])),
-        assigneeIds: fc.constant(null).chain(() => some([...ids.agents, unknown])),
-        requesterIds: fc.constant(null).chain(() => some([...ids.requesters, unknown])),
-        organizationIds: fc.constant(null).chain(() => some([...ids.organizations, unknown])),
+        ...ticketEnumFilters,
+        groupIds: fc.constant(null).chain(() => someOf([...ids.groups, unknown])),
+        assigneeIds: fc.constant(null).chain(() => someOf([...ids.agents, unknown])),
+        requesterIds: fc.constant(null).chain(() => someOf([...ids.requesters, unknown])),
+        organizationIds: fc.constant(null).chain(() => someOf([...ids.organizations, unknown])),
         unassigned: fc.option(fc.boolean(), { nil: undefined }),
-        tags: some([...TAGS, 'VPN', 'nothing']),
-        categories: some([...CATEGORIES, 'other']),
+        tags: someOf([...TAGS, 'VPN', 'nothing']),
+        categories: someOf([...CATEGORIES, 'other']),
         createdAfter: fc.option(day, { nil: undefined }),
         createdBefore: fc.option(day, { nil: undefined }),
         updatedAfter: fc.option(day, { nil: undefined }),

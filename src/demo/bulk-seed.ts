@@ -26,11 +26,18 @@ export interface SeedOptions {
   progress?: (line: string) => void;
   /** The moment the desk's dates lead up to (default: now). */
   now?: Date;
+  /**
+   * Also a 24×7 SLA policy and both clocks of every ticket, as they would have ended given its
+   * timestamps (see `clocks` in chunkSql), with `sla_breached` to match: for statistics benchmarks.
+   */
+  sla?: boolean;
 }
 
 export interface SeedResult {
   tickets: number;
   comments: number;
+  /** SLA clocks (with `sla`). */
+  clocks: number;
   ms: number;
   /** The seeded groups by name, with their agents' e-mails: what a benchmark logs in as. */
   groups: { id: string; name: string; agentEmails: string[] }[];
@@ -210,7 +217,8 @@ const commentText = (k: number | string, texts: number) => `(1 + (hashint8(s.i *
  * One chunk: tickets [$1, $2] (global indexes), their comments, their "created" history entry and a
  * few asset links, in one statement (the foreign keys are checked at its end, when all are in).
  * $3…$7: the ids of groups, agents (group by group), requesters, their organizations and their
- * assets; $8: now; $9: the vectors of seed_comments, in order.
+ * assets; $8: now; $9: the vectors of seed_comments, in order; $10: the SLA policy's id (null: no
+ * clocks), $11: its targets (SEED_SLA_TARGETS as JSON).
  */
 function chunkSql(texts: { titles: number; comments: number }): string {
   const publicVectors = Array.from(
@@ -252,6 +260,9 @@ s1 as (
 t as materialized (
   select s.i, s.id, s.created_at, s.status, s.impact, s.urgency, s.channel, s.title_idx, s.requester_idx, s.u_rating, s.u_asset, s.u_creator,
          s.created_at + make_interval(secs => s.worked_days * 86400) as updated_at, s.worked_days,
+         case when s.status <> 'NEW' then s.created_at + make_interval(secs => s.worked_days * 8640) end as first_responded_at,
+         case when s.status in ('RESOLVED', 'CLOSED') then s.created_at + make_interval(secs => s.worked_days * 69120) end as resolved_at,
+         case when s.status in ('CLOSED', 'CANCELLED') then s.created_at + make_interval(secs => s.worked_days * 86400) end as closed_at,
          case when s.impact = 'HIGH' and s.urgency = 'HIGH' then 'P1'
               when (s.impact = 'HIGH' and s.urgency = 'MEDIUM') or (s.impact = 'MEDIUM' and s.urgency = 'HIGH') then 'P2'
               when (s.impact = 'HIGH' and s.urgency = 'LOW') or (s.impact = 'MEDIUM' and s.urgency = 'MEDIUM') or (s.impact = 'LOW' and s.urgency = 'HIGH') then 'P3'
@@ -263,25 +274,46 @@ t as materialized (
          case when s.status = 'NEW' then floor(s.u_comments * 2)::int else floor(s.u_comments * ${MAX_COMMENTS + 1})::int end as comment_count
     from s1 as s
 ),
+-- Both SLA clocks of each ticket as they ended: MET when the reply (resolution) came within the
+-- target, BREACHED when it came later, or has not come and the target passed before now (or the
+-- ticket's closing), RUNNING otherwise (no timer: next_fire_at stays null). None without $10.
+clocks as materialized (
+  select c.*, case when c.ended_at is not null then (case when c.ended_at <= c.due_at then 'MET' else 'BREACHED' end)
+                   when c.until > c.due_at then 'BREACHED' else 'RUNNING' end::sla_clock_status as status
+    from (select s.id as ticket_id, m.metric, m.target, s.created_at, s.created_at + make_interval(secs => m.target) as due_at,
+                 case m.metric when 'FIRST_RESPONSE' then s.first_responded_at else s.resolved_at end as ended_at,
+                 coalesce(s.closed_at, $8::timestamptz) as until
+            from t as s
+            join jsonb_to_recordset($11::jsonb) as r(priority ticket_priority, "firstResponseSeconds" int, "resolutionSeconds" int) on r.priority = s.priority
+           cross join lateral (values ('FIRST_RESPONSE'::sla_metric, r."firstResponseSeconds"), ('RESOLUTION'::sla_metric, r."resolutionSeconds")) as m(metric, target)
+           where $10::uuid is not null) as c
+),
+new_clocks as (
+  insert into ticket_sla_clocks (ticket_id, metric, policy_id, target_seconds, elapsed_millis, running_since, status, due_at, breached_at, met_at)
+  select c.ticket_id, c.metric, $10::uuid, c.target, (extract(epoch from least(coalesce(c.ended_at, c.until), c.until) - c.created_at) * 1000)::bigint,
+         case when c.status = 'RUNNING' then c.created_at end, c.status, c.due_at, case when c.status = 'BREACHED' then c.due_at end, c.ended_at
+    from clocks c
+  returning 1
+),
 new_tickets as (
   insert into tickets (id, created_at, updated_at, version, type, title, description, status, impact, urgency, priority, channel,
                        category, tags, requester_id, assignee_id, group_id, organization_id, created_by_id,
-                       first_responded_at, resolved_at, closed_at, resolution, reopened_count, rating, rated_at, search_vector)
+                       first_responded_at, resolved_at, closed_at, resolution, reopened_count, rating, rated_at, sla_breached, search_vector)
   select s.id, s.created_at, s.updated_at, 1, st.type, st.title, st.description, s.status, s.impact, s.urgency, s.priority, s.channel,
          st.category, st.tags, s.requester_id, s.assignee_id, s.group_id, s.organization_id,
          -- Calls and e-mails are often logged by the agent.
          case when s.channel in ('EMAIL', 'PHONE') and s.assignee_id is not null and s.u_creator < 0.5 then s.assignee_id else s.requester_id end,
-         case when s.status <> 'NEW' then s.created_at + make_interval(secs => s.worked_days * 8640) end,
-         case when s.status in ('RESOLVED', 'CLOSED') then s.created_at + make_interval(secs => s.worked_days * 69120) end,
-         case when s.status in ('CLOSED', 'CANCELLED') then s.updated_at end,
+         s.first_responded_at, s.resolved_at, s.closed_at,
          case when s.status in ('RESOLVED', 'CLOSED') then st.resolution end,
          0,
          case when s.status in ('RESOLVED', 'CLOSED') and s.u_rating < 0.3 then 1 + floor(sqrt(s.u_rating / 0.3) * 5)::int end,
          case when s.status in ('RESOLVED', 'CLOSED') and s.u_rating < 0.3 then s.updated_at end,
+         breached.ticket_id is not null,
          -- The triggers' vector: title and description, then each public comment in turn.
          st.vector
            || ${publicVectors}
     from t as s join seed_titles st on st.idx = s.title_idx
+    left join (select ticket_id from clocks where status = 'BREACHED' group by ticket_id) as breached on breached.ticket_id = s.id
   returning 1
 ),
 new_comments as (
@@ -307,7 +339,27 @@ new_assets as (
    where s.u_asset < 0.08 and st.type in ('INCIDENT', 'SERVICE_REQUEST')
   returning 1
 )
-select (select count(*) from new_tickets)::int as tickets, (select count(*) from new_comments)::int as comments`;
+select (select count(*) from new_tickets)::int as tickets, (select count(*) from new_comments)::int as comments,
+       (select count(*) from new_clocks)::int as clocks`;
+}
+
+/** First response and resolution targets of the seeded 24×7 policy (`sla`), in seconds, by priority. */
+const SEED_SLA_TARGETS = [
+  { priority: 'P1', firstResponseSeconds: 3600, resolutionSeconds: 4 * 3600 },
+  { priority: 'P2', firstResponseSeconds: 2 * 3600, resolutionSeconds: 8 * 3600 },
+  { priority: 'P3', firstResponseSeconds: 4 * 3600, resolutionSeconds: 24 * 3600 },
+  { priority: 'P4', firstResponseSeconds: 8 * 3600, resolutionSeconds: 72 * 3600 },
+];
+
+/** The seeded SLA policy's id, created unless it exists (last by position, so a real policy comes first). */
+async function ensureSeedPolicy(client: Client): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    `insert into sla_policies (id, created_at, updated_at, name, position, applies_to, targets, pause_statuses)
+     values (gen_random_uuid(), now(), now(), 'Seeded 24x7', 1000, '{}', $1, '{PENDING}')
+     on conflict (name) do update set updated_at = excluded.updated_at returning id`,
+    [JSON.stringify(SEED_SLA_TARGETS)],
+  );
+  return rows[0].id;
 }
 
 /** Triggers that keep tickets.search_vector; the seed computes the same vectors itself. */
@@ -329,6 +381,7 @@ export async function seedTickets(databaseUrl: string, options: SeedOptions): Pr
   await client.connect();
   try {
     const reference = await ensureReferenceData(client);
+    const policyId = options.sla ? await ensureSeedPolicy(client) : null;
     const texts = await prepareTexts(client);
     // Ticket indexes continue after the tickets already there (ids are derived from them).
     const { rows } = await client.query<{ count: string }>(`select count(*) as count from tickets`);
@@ -337,12 +390,13 @@ export async function seedTickets(databaseUrl: string, options: SeedOptions): Pr
     const sql = chunkSql(texts);
     let tickets = 0;
     let comments = 0;
+    let clocks = 0;
     for (let from = offset + 1; from <= offset + options.tickets; from += chunkSize) {
       const to = Math.min(from + chunkSize - 1, offset + options.tickets);
       await client.query('begin');
       try {
         for (const [table, trigger] of SEARCH_TRIGGERS) await client.query(`alter table ${table} disable trigger ${trigger}`);
-        const result = await client.query<{ tickets: number; comments: number }>(sql, [
+        const result = await client.query<{ tickets: number; comments: number; clocks: number }>(sql, [
           from,
           to,
           reference.groups.map((group) => group.id),
@@ -352,11 +406,14 @@ export async function seedTickets(databaseUrl: string, options: SeedOptions): Pr
           reference.assetIds,
           options.now ?? new Date(),
           texts.commentVectors,
+          policyId,
+          JSON.stringify(SEED_SLA_TARGETS),
         ]);
         for (const [table, trigger] of SEARCH_TRIGGERS) await client.query(`alter table ${table} enable trigger ${trigger}`);
         await client.query('commit');
         tickets += result.rows[0].tickets;
         comments += result.rows[0].comments;
+        clocks += result.rows[0].clocks;
       } catch (error) {
         await client.query('rollback');
         throw error;
@@ -364,10 +421,11 @@ export async function seedTickets(databaseUrl: string, options: SeedOptions): Pr
       progress(`  ${String(tickets).padStart(String(options.tickets).length)} / ${options.tickets} tickets, ${comments} comments (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     progress('analyzing');
-    await client.query('analyze tickets, ticket_comments, ticket_history, ticket_assets, users, groups, group_members, organizations, assets');
+    await client.query('analyze tickets, ticket_comments, ticket_history, ticket_assets, ticket_sla_clocks, users, groups, group_members, organizations, assets');
     return {
       tickets,
       comments,
+      clocks,
       ms: Date.now() - started,
       groups: reference.groups,
     };
@@ -375,3 +433,4 @@ export async function seedTickets(databaseUrl: string, options: SeedOptions): Pr
     await client.end();
   }
 }
+

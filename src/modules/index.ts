@@ -1,3 +1,4 @@
+import { analyticsModule } from './analytics';
 import { assetsModule } from './assets';
 import { eventsModule } from './events';
 import { knowledgeModule } from './knowledge';
@@ -8,6 +9,6 @@ import { ticketsModule } from './tickets';
 import { usersModule } from './users';
 
 /** Every domain of deskgraph; the server, the ORM and `node(id)` are assembled from this list. */
-export const MODULES: DomainModule[] = [usersModule, eventsModule, assetsModule, ticketsModule, queuesModule, slaModule, knowledgeModule];
+export const MODULES: DomainModule[] = [usersModule, eventsModule, assetsModule, ticketsModule, queuesModule, slaModule, knowledgeModule, analyticsModule];
 
 export const ENTITIES = MODULES.flatMap((module) => module.entities);

@@ -18,6 +18,10 @@ import { Group, Organization, User } from '../users/users.entities';
 import { Channel, Impact, Priority, TicketLinkKind, TicketStatus, TicketType, Urgency } from './tickets.enums';
 
 const OPEN = `status in ('NEW', 'OPEN', 'PENDING', 'ON_HOLD')`;
+const ANALYTICS_COLUMNS = [
+  'id', 'group_id', 'assignee_id', 'organization_id', 'requester_id', 'status', 'priority', 'type', 'channel', 'category',
+  'resolved_at', 'first_responded_at', 'updated_at', 'sla_breached', 'reopened_count', 'rating',
+].map((column) => `"${column}"`).join(', ');
 
 @Entity({ tableName: 'tickets' })
 @Unique({ properties: ['createdBy', 'idempotencyKey'] })
@@ -43,6 +47,9 @@ const OPEN = `status in ('NEW', 'OPEN', 'PENDING', 'ON_HOLD')`;
   expression: `create index "tickets_open_unassigned_priority_idx" on "tickets" ("priority", "created_at", "id") where "assignee_id" is null and ${OPEN}`,
 })
 @Index({ properties: ['slaDueAt', 'id'] })
+// Statistics (ticketStats) read a few columns of every ticket in a time range: an index-only scan of
+// this narrow copy (about a tenth of the table, which holds texts and search vectors) instead of the rows.
+@Index({ name: 'tickets_analytics_idx', expression: `create index "tickets_analytics_idx" on "tickets" ("created_at") include (${ANALYTICS_COLUMNS})` })
 @Index({ name: 'tickets_tags_idx', expression: 'create index "tickets_tags_idx" on "tickets" using gin ("tags")' })
 @Index({ name: 'tickets_search_idx', expression: 'create index "tickets_search_idx" on "tickets" using gin ("search_vector")' })
 export class Ticket extends BaseEntity<
