@@ -18,7 +18,7 @@ import { refreshTicketsDue } from './sla.reactor';
  */
 const BATCH = 500;
 /** Timers are also looked for this often, in case a wake-up was missed (e.g. a clock set elsewhere). */
-const SAFETY_POLL_MS = 5_000;
+export const SAFETY_POLL_MS = 5_000;
 /** Longest sleep before looking again, whatever the next due time. */
 const MAX_SLEEP_MS = 60_000;
 
@@ -173,7 +173,7 @@ export class SlaScheduler {
     // A backlog is worked batch by batch; stopping ends it between batches (the rest fire on the next start).
     while (this.running) {
       const batch = await this.orm.em.fork().transactional((em) => this.fireBatch(em));
-      if (batch.fired) this.log.debug({ clocks: batch.fired, events: batch.events, lockHeldMs: Math.round(performance.now() - batch.lockedAt) }, 'SLA timers fired');
+      if (batch.fired) this.log.debug({ clocks: batch.fired, events: batch.events, lockHeldMs: Math.round((performance.now() - batch.lockedAt) * 10) / 10 }, 'SLA timers fired');
       if (batch.fired < BATCH) return;
     }
   }
