@@ -16,6 +16,7 @@
  * arming is printed.
  */
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import pino from 'pino';
@@ -263,12 +264,15 @@ export async function run(args: string[]): Promise<void> {
     const postgresCpuBefore = postgresCpuSeconds(dataDir);
     const loadBefore = os.loadavg();
     const batchesBefore = batches.length;
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const deadline = start + spreadMs + drainMs;
     while (Date.now() < deadline && !(receipts.every((list) => list.length >= clocks) && floor.length >= clocks)) await sleep(200);
     const finishedAt = Date.now();
     const cpu = process.cpuUsage(cpuBefore);
     const postgresCpu = postgresCpuSeconds(dataDir) - postgresCpuBefore;
     const loadAfter = os.loadavg();
+    loopDelay.disable();
     const runBatches = batches.slice(batchesBefore);
     await sleep(1000);
 
@@ -342,6 +346,7 @@ export async function run(args: string[]): Promise<void> {
         `scheduler: ${n(runBatches.length)} batches (${[1, 2].map((instance) => `instance ${instance}: ${n(runBatches.filter((batch) => batch.instance === instance).length)}`).join(', ')}); ` +
           `event-log lock held ${(lockHeld / 1000).toFixed(1)} s in all, ${((lockHeld / 1000 / seconds) * 100).toFixed(0)}% of the run`,
         `commit delay covered ${n(commit.n)} events; run from first due time to last receipt ${seconds.toFixed(1)} s; ` +
+          `event-loop delay of this process p50 ${fmt(loopDelay.percentile(50) / 1e6)}, p99 ${fmt(loopDelay.percentile(99) / 1e6)}, max ${fmt(loopDelay.max / 1e6)}; ` +
           `CPU over the run: this node process ${nodeCpu.toFixed(1)} s (${((nodeCpu / seconds) * 100).toFixed(0)}% of one core), PostgreSQL ${postgresCpu.toFixed(1)} s (${((postgresCpu / seconds) * 100).toFixed(0)}% of one core)`,
         `database over the run (pg_stat_database): ${n(database.xact_commit)} commits (${n(Number(database.xact_commit) / seconds)}/s), ${n(database.xact_rollback)} rollbacks, ` +
           `tuples returned ${n(database.tup_returned)}, fetched ${n(database.tup_fetched)}, inserted ${n(database.tup_inserted)}, updated ${n(database.tup_updated)}, deleted ${n(database.tup_deleted)}; ` +
