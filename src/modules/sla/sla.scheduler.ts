@@ -16,7 +16,7 @@ import { refreshTicketsDue } from './sla.reactor';
  * Due clocks per transaction. Each transaction holds the event log's lock, which every ticket
  * command waits for: a full batch holds it about BATCH_LOCK_MS (bench/README.md, `## sla`).
  */
-const BATCH = 500;
+export const BATCH = 500;
 /** Timers are also looked for this often, in case a wake-up was missed (e.g. a clock set elsewhere). */
 export const SAFETY_POLL_MS = 5_000;
 /** Longest sleep before looking again, whatever the next due time. */
