@@ -84,6 +84,15 @@ function clockOf(row: DueRow): ClockTimes {
   };
 }
 
+/**
+ * The earliest timer. Read from the index's low end: a filter such as `next_fire_at <= now()` may be
+ * planned as a sequential scan, from statistics older than the timers that already fired.
+ */
+async function nextFireAt(em: EntityManager): Promise<Date | null> {
+  const [{ next }] = await em.execute<{ next: string | null }[]>('select min(next_fire_at) as next from ticket_sla_clocks where next_fire_at is not null');
+  return date(next);
+}
+
 /** Marks what fell due on a clock by `now`, each at its own due time however late it is noticed. */
 function fire(clock: ClockTimes, now: Date): { kind: SlaEventKind; at: Date }[] {
   const fired: { kind: SlaEventKind; at: Date }[] = [];
@@ -161,10 +170,10 @@ export class SlaScheduler {
   }
 
   private async arm(): Promise<void> {
-    const [{ next }] = await this.orm.em.fork().execute<{ next: string | null }[]>('select min(next_fire_at) as next from ticket_sla_clocks where next_fire_at is not null');
+    const next = await nextFireAt(this.orm.em.fork());
     if (this.timeout) clearTimeout(this.timeout);
     if (!next || !this.running) return;
-    const delay = Math.max(0, Math.min(new Date(next).getTime() - Date.now(), MAX_SLEEP_MS));
+    const delay = Math.max(0, Math.min(next.getTime() - Date.now(), MAX_SLEEP_MS));
     this.timeout = setTimeout(() => this.wake(), delay);
     this.timeout.unref();
   }
@@ -184,8 +193,8 @@ export class SlaScheduler {
    * write the clocks, the tickets' due times and the events. Escalations follow, ticket by ticket.
    */
   private async fireBatch(em: EntityManager): Promise<{ fired: number; events: number; lockedAt: number }> {
-    const [anything] = await em.execute<{ due: boolean }[]>('select exists (select 1 from ticket_sla_clocks where next_fire_at <= ?) as due', [new Date()]);
-    if (!anything.due) return { fired: 0, events: 0, lockedAt: 0 };
+    const next = await nextFireAt(em);
+    if (!next || next > new Date()) return { fired: 0, events: 0, lockedAt: 0 };
     // Like every writer of the log, lock it before any other row (see lockEventLog).
     await lockEventLog(em);
     const lockedAt = performance.now();
