@@ -106,8 +106,8 @@ export async function run(args: string[]): Promise<void> {
   const tickets = positiveInteger('BENCH_SLA_TICKETS', 100_000);
   const spreadMs = positiveInteger('BENCH_SLA_SPREAD_SECONDS', 60) * 1000;
   const drainMs = 60_000;
-  // PostgreSQL's default (128MB) holds a fraction of the tickets with their 14 indexes (about 490 MB at
-  // 100,000): every breach's ticket update would then read and evict pages, measuring the cache, not the scheduler.
+  // The tickets with their 14 indexes (about 490 MB at 100,000) do not fit PostgreSQL's default 128MB,
+  // as they would in a production server's cache: the breaches' ticket updates would read and evict pages.
   const sharedBuffers = process.env.BENCH_SLA_SHARED_BUFFERS?.trim() || '1GB';
   if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new UsageError(`BENCH_SLA_SHARED_BUFFERS must be a size such as 1GB or 128MB, got "${sharedBuffers}"`);
 
