@@ -11,7 +11,7 @@
  * (bench/fanout-clients.ts) and the floor each run in their own process, so that /proc tells their
  * CPU and memory apart. See bench/README.md for what exactly is measured.
  */
-import { spawn, execFileSync, type ChildProcess, type Serializable } from 'node:child_process';
+import { spawn, type ChildProcess, type Serializable } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -32,7 +32,7 @@ import {
   type ToFloor,
   type ToServer,
 } from './fanout-protocol';
-import { freePort, httpStatus, median, positiveInteger, Scratch, sleep, table, UsageError } from './lib';
+import { cpuSeconds, freePort, httpStatus, median, positiveInteger, Scratch, sleep, table, UsageError } from './lib';
 
 export const description =
   'graphql-ws clients on one busy ticket: commit→receipt p50/p99/max, server memory per connection and CPU, vs. a bare ws broadcast; updateTicket throughput with and without the event log';
@@ -94,22 +94,6 @@ const progress = (line: string) => process.stderr.write(`  ${line}\n`);
 
 // ---------------------------------------------------------------------------------------------
 // Processes: /proc readings, file-descriptor limits, IPC peers.
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock-tick resolution). */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After "pid (comm) ", fields[0] is the state (field 3): utime and stime are fields 14 and 15.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
 
 /** The soft limit on open files of this process (children inherit it). */
 function openFilesLimit(): number {

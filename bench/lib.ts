@@ -1,4 +1,5 @@
 /** Helpers shared by the benchmarks (not a benchmark itself: bench/run.ts lists those). */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -211,4 +212,47 @@ export async function withCleanUp<T>(cleanUp: () => Promise<void>, body: () => P
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** A process's parent and CPU seconds (/proc/<pid>/stat, clock-tick resolution). */
+function procStat(pid: number): { ppid: number; cpu: number; reapedChildrenCpu: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After "pid (comm) ", fields[0] is the state (field 3): ppid is field 4, utime and stime are
+  // fields 14 and 15, the CPU of children it has waited for (cutime, cstime) 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { ppid: fields[1], cpu: (fields[11] + fields[12]) / CLOCK_TICKS, reapedChildrenCpu: (fields[13] + fields[14]) / CLOCK_TICKS };
+}
+
+/** User + system CPU seconds of a process so far. */
+export function cpuSeconds(pid: number): number {
+  return procStat(pid).cpu;
+}
+
+/**
+ * CPU seconds of the PostgreSQL running on `dataDir` so far: its postmaster, the backends alive now
+ * and those that have exited (counted in the postmaster's children times). NaN if it is not running.
+ */
+export function postgresCpuSeconds(dataDir: string): number {
+  const postmaster = runningPostmaster(dataDir);
+  if (postmaster === undefined) return NaN;
+  const own = procStat(postmaster);
+  let total = own.cpu + own.reapedChildrenCpu;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = procStat(Number(entry));
+      if (stat.ppid === postmaster) total += stat.cpu;
+    } catch {
+      // gone meanwhile: its time is now in the postmaster's children times
+    }
+  }
+  return total;
 }

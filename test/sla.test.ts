@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { DateTime, Duration } from 'luxon';
-import { encodeCursor } from '../src/modules/events/event-log';
+import { decodeCursor, encodeCursor } from '../src/modules/events/event-log';
 import { addBusinessMillis } from '../src/modules/sla/business-time';
 import {
   AddCommentDocument,
@@ -220,6 +220,61 @@ describe('SLA clocks and timers', () => {
       await restarted?.stop();
     }
   });
+});
+
+describe('SLA timers in batches', () => {
+  it('fires 600 overdue clocks once each across two instances, in due order, with breachedAt = due time', async () => {
+    const second = await startTestServer({ databaseUrl: server.databaseUrl });
+    try {
+      const { group } = await desk({}, { firstResponse: 'PT1H', resolution: 'PT1H' });
+      for (let i = 0; i < 300; i += 1) await factory.ticket(agent, { groupId: group.group.id });
+      const onFirst = await eventsFor(group.id);
+      const onSecond = await eventsFor(group.id, second);
+      // Both clocks of each ticket overdue (as after downtime), already warned, 1 ms apart: more than one batch.
+      const db = server.orm.em.fork();
+      await db.execute(
+        `with due as (
+           select c.ticket_id, c.metric, date_trunc('milliseconds', now()) - interval '10 seconds' + row_number() over (order by t.number, c.metric) * interval '1 millisecond' as at
+             from ticket_sla_clocks c join tickets t on t.id = c.ticket_id where t.group_id = ?)
+         update ticket_sla_clocks c set running_since = due.at - interval '1 hour', elapsed_millis = 0, warned_at = due.at - interval '12 minutes', warn_at = null,
+                due_at = due.at, next_fire_at = due.at
+           from due where c.ticket_id = due.ticket_id and c.metric = due.metric`,
+        [group.group.id],
+      );
+      // Any ticket event wakes the schedulers (this ticket has no policy, hence no clocks).
+      await agent.client.data(CreateTicketDocument, { input: { type: TicketType.Incident, title: 'Wake up' } });
+
+      for (const events of [onFirst, onSecond]) {
+        const received = await events.waitFor(600, 20_000);
+        expect(received.every((event) => event.slaEvents.kind === 'BREACHED')).toBe(true);
+        expect(new Set(received.map((event) => `${event.slaEvents.ticket.id} ${event.slaEvents.metric}`)).size).toBe(600);
+        // Delivered in log order, which is due order (batches claim the earliest first, and write in that order).
+        const seqs = received.map((event) => decodeCursor(event.slaEvents.cursor));
+        expect(seqs.every((seq, index) => index === 0 || seq > seqs[index - 1])).toBe(true);
+        const dues = received.map((event) => new Date(event.slaEvents.dueAt!).getTime());
+        expect(dues).toEqual([...dues].sort((a, b) => a - b));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([onFirst.items.length, onSecond.items.length]).toEqual([600, 600]);
+      const [clocks] = await db.execute<{ breached: string; exact: string; pending: string }[]>(
+        `select count(*) filter (where c.status = 'BREACHED') as breached, count(*) filter (where c.breached_at = c.due_at) as exact,
+                count(*) filter (where c.next_fire_at is not null) as pending
+           from ticket_sla_clocks c join tickets t on t.id = c.ticket_id where t.group_id = ?`,
+        [group.group.id],
+      );
+      expect(clocks).toEqual({ breached: '600', exact: '600', pending: '0' });
+      const batches = await db.execute<{ events: string }[]>(
+        `select count(*) as events from events where topic = 'sla' and data->>'groupId' = ? group by xmin::text`,
+        [group.group.id],
+      );
+      expect(batches.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...batches.map((batch) => Number(batch.events)))).toBeLessThanOrEqual(500);
+      const [tickets] = await db.execute<{ breached: string }[]>(`select count(*) filter (where sla_breached) as breached from tickets where group_id = ?`, [group.group.id]);
+      expect(tickets.breached).toBe('300');
+    } finally {
+      await second.stop();
+    }
+  }, 90_000);
 });
 
 describe('SLA administration', () => {

@@ -41,16 +41,31 @@ export async function lockEventLog(em: EntityManager): Promise<void> {
 
 /** Appends an event in `em`'s transaction: call it last, after the change itself was flushed. */
 export async function appendEvent(em: EntityManager, event: EventDraft): Promise<number> {
+  const [seq] = await appendEvents(em, [event]);
+  return seq;
+}
+
+/**
+ * Appends events with consecutive seqs, in the order given, in one statement: the counter moves
+ * once by their number. Like appendEvent, call it last. Returns their seqs.
+ */
+export async function appendEvents(em: EntityManager, events: EventDraft[]): Promise<number[]> {
   await em.flush();
+  if (!events.length) return [];
   markEventsWritten(em);
-  const rows: { seq: string }[] = await em.execute(
-    `with next as (update event_sequence set value = value + 1 returning value)
-     insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
-     select value, ?, ?, ?, ?, ?, ?, ?::jsonb from next
-     returning seq`,
-    [event.topic, event.kind, event.ticketId, event.actorId, event.occurredAt, event.internal, JSON.stringify(event.data)],
+  const rows: { base: string }[] = await em.execute(
+    `with next as (update event_sequence set value = value + ? returning value - ? as base),
+          written as (
+            insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
+            select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
+                   (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
+              from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)
+          )
+     select base from next`,
+    [events.length, events.length, JSON.stringify(events)],
   );
-  return Number(rows[0].seq);
+  const base = Number(rows[0].base);
+  return events.map((_event, index) => base + index + 1);
 }
 
 const CURSOR_PREFIX = 'ev1:';

@@ -14,6 +14,13 @@ export interface LogEvent {
 
 /** More events waiting for one subscriber than this, and it is cut off (it can resume by cursor). */
 const MAX_BUFFERED = 10_000;
+/**
+ * Events handed over in a row before a turn of the event loop. Waiting events are otherwise executed
+ * and sent as one chain of microtasks: a burst (a batch of SLA breaches) would hold up everything
+ * else in the process meanwhile, such as the SLA scheduler's transaction, which holds the event log's
+ * lock that ticket changes wait for.
+ */
+const IN_A_ROW = 32;
 
 /**
  * One subscriber's ordered, de-duplicated view of the log, as the AsyncIterator graphql-js
@@ -27,6 +34,7 @@ export class EventStream implements AsyncIterableIterator<LogEvent> {
   private waiter: { resolve: (result: IteratorResult<LogEvent>) => void; reject: (error: unknown) => void } | null = null;
   private failure: unknown = null;
   private closed = false;
+  private inARow = 0;
 
   constructor(
     /** The seq after which events are wanted. */
@@ -81,7 +89,12 @@ export class EventStream implements AsyncIterableIterator<LogEvent> {
 
   next(): Promise<IteratorResult<LogEvent>> {
     const event = this.ready.shift();
-    if (event) return Promise.resolve({ value: event, done: false });
+    if (event) {
+      this.inARow += 1;
+      if (this.inARow % IN_A_ROW === 0) return new Promise((resolve) => setImmediate(resolve, { value: event, done: false }));
+      return Promise.resolve({ value: event, done: false });
+    }
+    this.inARow = 0;
     if (this.failure) {
       const failure = this.failure;
       this.failure = null;

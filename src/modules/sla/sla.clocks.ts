@@ -2,6 +2,9 @@ import type { TicketState } from '../tickets/tickets.history';
 import { addBusinessMillis, businessMillisBetween, type Calendar } from './business-time';
 import { ClockStatus, type SlaClock, type SlaPolicy, type SlaTarget } from './sla.entities';
 
+/** What the timer arithmetic reads and writes of a clock: the entity, or a row the scheduler claimed. */
+export type ClockTimes = Pick<SlaClock, 'targetSeconds' | 'elapsedMillis' | 'runningSince' | 'status' | 'dueAt' | 'warnAt' | 'warnedAt' | 'breachedAt' | 'nextFireAt'>;
+
 /** A policy with its calendar resolved, as the clocks need it. */
 export interface LoadedPolicy {
   policy: SlaPolicy;
@@ -53,7 +56,7 @@ export function meet(clock: SlaClock, now: Date): void {
  * Due time, warning time and the next timer of a clock, from what it has banked. A running
  * clock falls due when its remaining business time has passed; it warns at `warnAtPercent` of it.
  */
-export function plan(clock: SlaClock, calendar: Calendar | null, warnAtPercent: number): void {
+export function plan(clock: ClockTimes, calendar: Calendar | null, warnAtPercent: number): void {
   if (!clock.runningSince) {
     clock.dueAt = clock.status === ClockStatus.BREACHED ? clock.dueAt : null;
     clock.warnAt = null;

@@ -20,11 +20,21 @@ export function calendarOf(calendar: BusinessCalendar | null): Calendar | null {
 
 const CLOSED: string[] = [TicketStatus.CLOSED, TicketStatus.CANCELLED];
 
-/** Keeps tickets.sla_due_at, the nearest running due time, for TicketOrder SLA_DUE. */
-export async function refreshTicketDue(em: EntityManager, ticketId: string, clocks: SlaClock[]): Promise<void> {
-  const dues = clocks.filter((clock) => clock.runningSince && clock.status === ClockStatus.RUNNING && clock.dueAt).map((clock) => clock.dueAt!.getTime());
-  const breached = clocks.some((clock) => clock.status === ClockStatus.BREACHED);
-  await em.execute('update tickets set sla_due_at = ?, sla_breached = ? where id = ?', [dues.length ? new Date(Math.min(...dues)) : NO_DUE, breached, ticketId]);
+/**
+ * Keeps tickets.sla_due_at (the nearest running due time, for TicketOrder SLA_DUE) and sla_breached
+ * from the tickets' clocks as stored: call it after they were written. Rows that would not change
+ * are left alone.
+ */
+export async function refreshTicketsDue(em: EntityManager, ticketIds: string[]): Promise<void> {
+  if (!ticketIds.length) return;
+  await em.execute(
+    `update tickets t set sla_due_at = c.due, sla_breached = c.breached
+       from (select ticket_id, coalesce(min(due_at) filter (where running_since is not null and status = 'RUNNING'), ?) as due,
+                    bool_or(status = 'BREACHED') as breached
+               from ticket_sla_clocks where ticket_id = any(?::uuid[]) group by ticket_id) c
+      where t.id = c.ticket_id and (t.sla_due_at, t.sla_breached) is distinct from (c.due, c.breached)`,
+    [NO_DUE, `{${ticketIds.join(',')}}`],
+  );
 }
 
 /**
@@ -92,5 +102,5 @@ export async function reactSla(em: EntityManager, change: TicketChange): Promise
     plan(clock, loaded?.calendar ?? null, loaded?.policy.warnAtPercent ?? 80);
   }
   await em.flush();
-  await refreshTicketDue(em, after.id, clocks);
+  await refreshTicketsDue(em, [after.id]);
 }

@@ -1,19 +1,32 @@
+import { performance } from 'node:perf_hooks';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../graphql/global-id';
 import type { Logger } from '../../logger';
-import { appendEvent, lockEventLog } from '../events/event-log';
+import { appendEvents, lockEventLog, type EventDraft } from '../events/event-log';
 import type { EventDispatcher } from '../events/dispatcher';
 import { Ticket } from '../tickets/tickets.entities';
 import { TicketChangeLog, TicketEventKind } from '../tickets/tickets.history';
 import { Group, GroupMembership } from '../users/users.entities';
-import { plan } from './sla.clocks';
-import { ClockStatus, SlaClock } from './sla.entities';
-import { calendarOf, loadPolicies, refreshTicketDue } from './sla.reactor';
+import type { Calendar } from './business-time';
+import { type ClockTimes, plan } from './sla.clocks';
+import { ClockStatus, type SlaMetric } from './sla.entities';
+import { refreshTicketsDue } from './sla.reactor';
 
-/** Small batches: each holds the event log's lock, which ticket commands wait for. */
-const BATCH = 50;
+/**
+ * Due clocks per transaction. Each transaction holds the event log's lock, which every ticket
+ * command waits for: in the bench (bench/README.md, `## sla`, 2 shared CPUs) a full batch held it
+ * 115 ms at p50 and 310 ms at most, about half of it the tickets' update; the batches of timers
+ * falling due steadily, 17 ms at p50.
+ */
+export const BATCH = 500;
 /** Timers are also looked for this often, in case a wake-up was missed (e.g. a clock set elsewhere). */
-const SAFETY_POLL_MS = 5_000;
+export const SAFETY_POLL_MS = 5_000;
+/**
+ * After a batch, the next waits at least this long: when timers fall due continuously, firing each
+ * the moment it is due makes tiny batches, each holding the event log's lock for the same few round
+ * trips. Gathering them costs a breach at most this much delay (bench/README.md, `## sla`).
+ */
+const GATHER_MS = 50;
 /** Longest sleep before looking again, whatever the next due time. */
 const MAX_SLEEP_MS = 60_000;
 
@@ -22,10 +35,92 @@ export enum SlaEventKind {
   BREACHED = 'BREACHED',
 }
 
+/** A claimed clock, with its ticket's group and what its policy says about firing. */
+interface DueRow {
+  ticket_id: string;
+  metric: SlaMetric;
+  status: ClockStatus;
+  target_seconds: number;
+  elapsed_millis: string;
+  /** MikroORM's connection hands timestamps over as strings. */
+  running_since: string | null;
+  due_at: string | null;
+  warn_at: string | null;
+  warned_at: string | null;
+  breached_at: string | null;
+  next_fire_at: string | null;
+  group_id: string | null;
+  warn_at_percent: number | null;
+  escalate_to_group_id: string | null;
+  calendar: Calendar | null;
+}
+
+const CLAIM_DUE = `
+  select c.ticket_id, c.metric, c.status, c.target_seconds, c.elapsed_millis, c.running_since, c.due_at, c.warn_at, c.warned_at,
+         c.breached_at, c.next_fire_at, t.group_id, p.warn_at_percent, p.escalate_to_group_id,
+         case when cal.id is not null then jsonb_build_object('timezone', cal.timezone, 'hours', cal.hours, 'holidays', cal.holidays) end as calendar
+    from ticket_sla_clocks c
+    join tickets t on t.id = c.ticket_id
+    left join sla_policies p on p.id = c.policy_id
+    left join business_calendars cal on cal.id = p.calendar_id
+   where c.next_fire_at <= ?
+   order by c.next_fire_at
+   limit ?
+     for update of c skip locked`;
+
+/** What firing and planning change on a clock, for all the batch's clocks in one statement. */
+const UPDATE_CLOCKS = `
+  update ticket_sla_clocks c
+     set status = r.status, due_at = r.due_at, warn_at = r.warn_at, warned_at = r.warned_at, breached_at = r.breached_at, next_fire_at = r.next_fire_at
+    from jsonb_to_recordset(?::jsonb) as r(ticket_id uuid, metric sla_metric, status sla_clock_status, due_at timestamptz, warn_at timestamptz,
+                                          warned_at timestamptz, breached_at timestamptz, next_fire_at timestamptz)
+   where c.ticket_id = r.ticket_id and c.metric = r.metric`;
+
+const date = (value: string | null) => (value === null ? null : new Date(value));
+
+function clockOf(row: DueRow): ClockTimes {
+  return {
+    targetSeconds: row.target_seconds,
+    elapsedMillis: Number(row.elapsed_millis),
+    runningSince: date(row.running_since),
+    status: row.status,
+    dueAt: date(row.due_at),
+    warnAt: date(row.warn_at),
+    warnedAt: date(row.warned_at),
+    breachedAt: date(row.breached_at),
+    nextFireAt: date(row.next_fire_at),
+  };
+}
+
+/**
+ * The earliest timer. Read from the index's low end: a filter such as `next_fire_at <= now()` may be
+ * planned as a sequential scan, from statistics older than the timers that already fired.
+ */
+async function nextFireAt(em: EntityManager): Promise<Date | null> {
+  const [{ next }] = await em.execute<{ next: string | null }[]>('select min(next_fire_at) as next from ticket_sla_clocks where next_fire_at is not null');
+  return date(next);
+}
+
+/** Marks what fell due on a clock by `now`, each at its own due time however late it is noticed. */
+function fire(clock: ClockTimes, now: Date): { kind: SlaEventKind; at: Date }[] {
+  const fired: { kind: SlaEventKind; at: Date }[] = [];
+  if (clock.warnAt && !clock.warnedAt && clock.warnAt <= now) {
+    clock.warnedAt = clock.warnAt;
+    fired.push({ kind: SlaEventKind.WARNING, at: clock.warnAt });
+  }
+  if (clock.dueAt && clock.status === ClockStatus.RUNNING && clock.dueAt <= now) {
+    clock.status = ClockStatus.BREACHED;
+    clock.breachedAt = clock.dueAt;
+    fired.push({ kind: SlaEventKind.BREACHED, at: clock.dueAt });
+  }
+  return fired;
+}
+
 /**
  * Fires SLA warnings and breaches from the durable timers in `ticket_sla_clocks.next_fire_at`.
- * Every instance runs one: a timer is claimed with FOR UPDATE SKIP LOCKED and its state changes in
- * the same transaction as its event, so each fires exactly once whichever instance gets it. An
+ * Every instance runs one: due timers are claimed in batches with FOR UPDATE SKIP LOCKED and their
+ * state changes in the same transaction as their events, so each fires exactly once whichever
+ * instance gets it. An
  * in-process timeout is set to the next due time (so nothing waits for a poll), re-armed when any
  * ticket event commits (clocks may have moved), with a short safety poll behind it. Timers overdue
  * after downtime fire at start, with breachedAt = the due time.
@@ -71,7 +166,7 @@ export class SlaScheduler {
       return;
     }
     this.firing = this.fireDue()
-      .then(() => this.arm())
+      .then((fired) => this.arm(fired))
       .catch((error) => this.log.warn({ err: error }, 'SLA timers failed; the next wake retries'))
       .finally(() => {
         this.firing = null;
@@ -82,71 +177,67 @@ export class SlaScheduler {
       });
   }
 
-  private async arm(): Promise<void> {
-    const [{ next }] = await this.orm.em.fork().execute<{ next: string | null }[]>('select min(next_fire_at) as next from ticket_sla_clocks where next_fire_at is not null');
+  private async arm(fired: number): Promise<void> {
+    const next = await nextFireAt(this.orm.em.fork());
     if (this.timeout) clearTimeout(this.timeout);
     if (!next || !this.running) return;
-    const delay = Math.max(0, Math.min(new Date(next).getTime() - Date.now(), MAX_SLEEP_MS));
+    const now = Date.now();
+    const delay = Math.min(Math.max(next.getTime() - now, fired ? GATHER_MS : 0), MAX_SLEEP_MS);
     this.timeout = setTimeout(() => this.wake(), delay);
     this.timeout.unref();
   }
 
-  private async fireDue(): Promise<void> {
+  /** Fires what is due; returns how many timers fired. */
+  private async fireDue(): Promise<number> {
+    let fired = 0;
     // A backlog is worked batch by batch; stopping ends it between batches (the rest fire on the next start).
     while (this.running) {
-      const fired = await this.orm.em.fork().transactional((em) => this.fireBatch(em));
-      if (fired < BATCH) return;
+      const batch = await this.orm.em.fork().transactional((em) => this.fireBatch(em));
+      if (batch.fired) this.log.debug({ clocks: batch.fired, events: batch.events, lockHeldMs: Math.round((performance.now() - batch.lockedAt) * 10) / 10 }, 'SLA timers fired');
+      fired += batch.fired;
+      if (batch.fired < BATCH) break;
     }
+    return fired;
   }
 
-  private async fireBatch(em: EntityManager): Promise<number> {
-    const [anything] = await em.execute<{ due: boolean }[]>('select exists (select 1 from ticket_sla_clocks where next_fire_at <= now()) as due');
-    if (!anything.due) return 0;
+  /**
+   * One batch in one transaction, with a constant number of statements whatever its size: claim the
+   * due clocks (with their ticket's group and their policy), fire and re-plan them in memory, then
+   * write the clocks, the tickets' due times and the events. Escalations follow, ticket by ticket.
+   */
+  private async fireBatch(em: EntityManager): Promise<{ fired: number; events: number; lockedAt: number }> {
+    const next = await nextFireAt(em);
+    if (!next || next > new Date()) return { fired: 0, events: 0, lockedAt: 0 };
     // Like every writer of the log, lock it before any other row (see lockEventLog).
     await lockEventLog(em);
-    const due = await em.execute<{ ticket_id: string; metric: string }[]>(
-      `select ticket_id, metric from ticket_sla_clocks where next_fire_at <= now() order by next_fire_at limit ? for update skip locked`,
-      [BATCH],
-    );
-    if (!due.length) return 0;
-    const policies = await loadPolicies(em);
+    const lockedAt = performance.now();
+    // This process's clock decides both what is claimed and what fires, so the two always agree.
     const now = new Date();
-    for (const row of due) {
-      const clock = await em.findOneOrFail(SlaClock, { ticket: row.ticket_id, metric: row.metric as SlaClock['metric'] });
-      const loaded = policies.find((candidate) => candidate.policy.id === clock.policy?.id) ?? null;
-      const ticket = await em.findOneOrFail(Ticket, row.ticket_id);
-      if (clock.warnAt && !clock.warnedAt && clock.warnAt <= now) {
-        clock.warnedAt = clock.warnAt;
-        await this.announce(em, ticket, clock, SlaEventKind.WARNING, clock.warnAt);
+    const due = await em.execute<DueRow[]>(CLAIM_DUE, [now, BATCH]);
+    if (!due.length) return { fired: 0, events: 0, lockedAt };
+    const events: EventDraft[] = [];
+    const escalations = new Map<string, { groupId: string; metric: SlaMetric }>();
+    const clocks = due.map((row) => {
+      const clock = clockOf(row);
+      const dueAt = clock.dueAt?.toISOString() ?? null;
+      for (const { kind, at } of fire(clock, now)) {
+        events.push({ topic: 'sla', kind, ticketId: row.ticket_id, actorId: null, occurredAt: at, internal: false, data: { metric: row.metric, dueAt, groupId: row.group_id } });
+        const target = row.escalate_to_group_id;
+        if (kind === SlaEventKind.BREACHED && target && target !== row.group_id && !escalations.has(row.ticket_id)) escalations.set(row.ticket_id, { groupId: target, metric: row.metric });
       }
-      if (clock.dueAt && clock.status === ClockStatus.RUNNING && clock.dueAt <= now) {
-        clock.status = ClockStatus.BREACHED;
-        clock.breachedAt = clock.dueAt;
-        await this.announce(em, ticket, clock, SlaEventKind.BREACHED, clock.dueAt);
-        const target = loaded?.policy.escalateToGroup;
-        if (target && ticket.group?.id !== target.id) await this.escalate(em, ticket, target.id, clock);
-      }
-      plan(clock, calendarOf(loaded?.policy.calendar?.getEntity() ?? null), loaded?.policy.warnAtPercent ?? 80);
-      await em.flush();
-      await refreshTicketDue(em, ticket.id, await em.find(SlaClock, { ticket: ticket.id }));
-    }
-    return due.length;
-  }
-
-  private async announce(em: EntityManager, ticket: Ticket, clock: SlaClock, kind: SlaEventKind, at: Date): Promise<void> {
-    await appendEvent(em, {
-      topic: 'sla',
-      kind,
-      ticketId: ticket.id,
-      actorId: null,
-      occurredAt: at,
-      internal: false,
-      data: { metric: clock.metric, dueAt: clock.dueAt?.toISOString() ?? null, groupId: ticket.group?.id ?? null },
+      plan(clock, row.calendar, row.warn_at_percent ?? 80);
+      return { ticket_id: row.ticket_id, metric: row.metric, status: clock.status, due_at: clock.dueAt, warn_at: clock.warnAt, warned_at: clock.warnedAt, breached_at: clock.breachedAt, next_fire_at: clock.nextFireAt };
     });
+    await em.execute(UPDATE_CLOCKS, [JSON.stringify(clocks)]);
+    await refreshTicketsDue(em, [...new Set(due.map((row) => row.ticket_id))]);
+    await appendEvents(em, events);
+    for (const [ticketId, { groupId, metric }] of escalations) await this.escalate(em, ticketId, groupId, metric);
+    return { fired: due.length, events: events.length, lockedAt };
   }
 
   /** On breach, the policy's escalation group takes the ticket (a system change, with history and event). */
-  private async escalate(em: EntityManager, ticket: Ticket, groupId: string, clock: SlaClock): Promise<void> {
+  private async escalate(em: EntityManager, ticketId: string, groupId: string, metric: SlaMetric): Promise<void> {
+    const ticket = await em.findOneOrFail(Ticket, ticketId);
     const group = await em.findOne(Group, groupId);
     if (!group) return;
     const log = new TicketChangeLog(ticket, null);
@@ -159,7 +250,7 @@ export class SlaScheduler {
       .add([
         { field: 'group', from: before.group && toGlobalId('Group', before.group), to: toGlobalId('Group', group.id) },
         ...(before.assignee && !keepsAssignee ? [{ field: 'assignee', from: toGlobalId('User', before.assignee), to: null }] : []),
-        { field: 'escalation', from: null, to: { reason: `SLA ${clock.metric} breached` } },
+        { field: 'escalation', from: null, to: { reason: `SLA ${metric} breached` } },
       ])
       .write(em, TicketEventKind.ASSIGNED);
   }
