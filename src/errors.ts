@@ -10,9 +10,6 @@ export const PUBLIC_ERROR_CODES = new Set([
   'BAD_USER_INPUT',
   'RATE_LIMITED',
   'CURSOR_EXPIRED',
-  // Statistics over budget or over time: the question must be narrowed (see the analytics module).
-  'ANALYTICS_BUDGET_EXCEEDED',
-  'ANALYTICS_TIMEOUT',
   // Emitted by graphql-js and Apollo for documents that do not parse or validate.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -36,14 +33,17 @@ export const rateLimited = (retryAfterSeconds: number, message = `Too many attem
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
   });
 
+// Statistics over budget or over time are the client's to narrow: BAD_USER_INPUT (the contract's
+// thrown codes are fixed), told apart by `extensions.analytics` (BUDGET_EXCEEDED or TIMEOUT).
+
 /** A statistics question that would cost more than the viewer's budget (planner cost, or rows). */
 export const analyticsBudgetExceeded = (message: string, details: Record<string, unknown>) =>
-  new GraphQLError(message, { extensions: { code: 'ANALYTICS_BUDGET_EXCEEDED', ...details } });
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', analytics: 'BUDGET_EXCEEDED', ...details } });
 
 /** A statistics statement that ran past its time limit and was cancelled by PostgreSQL. */
 export const analyticsTimeout = (timeoutMs: number) =>
   new GraphQLError(`These statistics took longer than ${timeoutMs} ms and were stopped: narrow the filter or group by fewer dimensions.`, {
-    extensions: { code: 'ANALYTICS_TIMEOUT', timeoutMs },
+    extensions: { code: 'BAD_USER_INPUT', analytics: 'TIMEOUT', timeoutMs },
   });
 
 /**

@@ -348,8 +348,8 @@ describe('ticketStats protection', () => {
 
   it('refuses a question above the role’s cost budget, before running it, saying why without SQL', async () => {
     const response = await on(people.ann).request(TicketStatsDocument, { filter: KNOWN, groupBy: [], metrics: [TicketMetric.Count] });
-    expect(errorCodes(response)).toEqual(['ANALYTICS_BUDGET_EXCEEDED']);
-    expect(response.errors![0].extensions).toMatchObject({ reason: 'COST', budget: 1, cost: expect.any(Number) });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors![0].extensions).toMatchObject({ analytics: 'BUDGET_EXCEEDED', reason: 'COST', budget: 1, cost: expect.any(Number) });
     expect(response.errors![0].message).toMatch(/above your budget of 1/);
     expect(response.errors![0].message).not.toMatch(/select|tickets/i);
     // The analyst's budget is another one.
@@ -358,8 +358,8 @@ describe('ticketStats protection', () => {
 
   it('refuses an answer with more rows than allowed', async () => {
     const response = await on(people.analyst).request(TicketStatsDocument, { filter: KNOWN, groupBy: [TicketDimension.Status], metrics: [TicketMetric.Count] });
-    expect(errorCodes(response)).toEqual(['ANALYTICS_BUDGET_EXCEEDED']);
-    expect(response.errors![0].extensions).toMatchObject({ reason: 'ROWS', maxRows: 3 });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors![0].extensions).toMatchObject({ analytics: 'BUDGET_EXCEEDED', reason: 'ROWS', maxRows: 3 });
   });
 
   /** A lock held elsewhere keeps statistics waiting (statement_timeout counts that wait too) until released. */
@@ -381,8 +381,8 @@ describe('ticketStats protection', () => {
     await withTicketsLocked(async () => {
       const started = Date.now();
       const response = await on(people.analyst).request(TicketStatsDocument, { filter: KNOWN, groupBy: [], metrics: [TicketMetric.Count] });
-      expect(errorCodes(response)).toEqual(['ANALYTICS_TIMEOUT']);
-      expect(response.errors![0]).toMatchObject({ extensions: { timeoutMs: 2000 } });
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(response.errors![0]).toMatchObject({ extensions: { analytics: 'TIMEOUT', timeoutMs: 2000 } });
       expect(response.errors![0].message).not.toMatch(/select|tickets|cancel/i);
       expect(Date.now() - started).toBeLessThan(10_000);
     });

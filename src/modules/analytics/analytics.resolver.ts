@@ -13,7 +13,7 @@ export class AnalyticsResolver {
     description:
       'Ticket statistics computed in PostgreSQL: one row per group of `groupBy` (none: one row for all), with each metric. ' +
       'Counts the tickets `tickets(filter)` lists (an agent: only those of their groups). Analysts, admins and agents; ' +
-      'a question above the role’s budget is ANALYTICS_BUDGET_EXCEEDED, one that runs too long ANALYTICS_TIMEOUT.',
+      'a question above the role’s budget is BAD_USER_INPUT with `extensions.analytics` BUDGET_EXCEEDED, one that runs too long BAD_USER_INPUT with `extensions.analytics` TIMEOUT.',
   })
   ticketStats(
     @Arg('filter', () => TicketFilter, { nullable: true }) filter: TicketFilter | null,
