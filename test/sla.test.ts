@@ -102,6 +102,18 @@ describe('SLA clocks and timers', () => {
     expect(tickets.totalCount).toBe(1);
   });
 
+  it('orders SLA_DUE with overdue tickets first, then the nearest due, paused ones last', async () => {
+    const { group } = await desk();
+    const events = await eventsFor(group.id);
+    const overdue = await openTicket(group.id);
+    await events.waitFor(4, 10_000); // both of its clocks breached (and still running)
+    const soon = await openTicket(group.id);
+    const paused = await openTicket(group.id);
+    await agent.client.data(ChangeTicketStatusDocument, { input: { id: paused.id, status: TicketStatus.Pending } });
+    const { tickets } = await agent.client.data(TicketsDocument, { filter: { groupIds: [group.id] }, orderBy: { field: 'SLA_DUE', direction: 'ASC' } });
+    expect(tickets.nodes.map((ticket) => ticket.id)).toEqual([overdue.id, soon.id, paused.id]);
+  });
+
   it('meets FIRST_RESPONSE with an agent’s public reply', async () => {
     const { group } = await desk({}, { firstResponse: 'PT3S', resolution: 'PT1H' });
     const events = await eventsFor(group.id);

@@ -618,7 +618,7 @@ export const TicketOrderField = {
   Number: 'NUMBER',
   /** ASC lists P1 first, oldest first among equals. */
   Priority: 'PRIORITY',
-  /** ASC lists the nearest running SLA due time first; tickets without a running clock last. */
+  /** ASC lists the most overdue first (breached clocks still running), then the nearest running SLA due time; tickets without a running clock (paused, met, none) last. */
   SlaDue: 'SLA_DUE',
   UpdatedAt: 'UPDATED_AT'
 } as const;

@@ -21,15 +21,15 @@ export function calendarOf(calendar: BusinessCalendar | null): Calendar | null {
 const CLOSED: string[] = [TicketStatus.CLOSED, TicketStatus.CANCELLED];
 
 /**
- * Keeps tickets.sla_due_at (the nearest running due time, for TicketOrder SLA_DUE) and sla_breached
- * from the tickets' clocks as stored: call it after they were written. Rows that would not change
- * are left alone.
+ * Keeps tickets.sla_due_at (for TicketOrder SLA_DUE: the earliest due time of a clock still running,
+ * breached or not, so that overdue tickets come first) and sla_breached from the tickets' clocks as
+ * stored: call it after they were written. Rows that would not change are left alone.
  */
 export async function refreshTicketsDue(em: EntityManager, ticketIds: string[]): Promise<void> {
   if (!ticketIds.length) return;
   await em.execute(
     `update tickets t set sla_due_at = c.due, sla_breached = c.breached
-       from (select ticket_id, coalesce(min(due_at) filter (where running_since is not null and status = 'RUNNING'), ?) as due,
+       from (select ticket_id, coalesce(min(due_at) filter (where running_since is not null and status in ('RUNNING', 'BREACHED')), ?) as due,
                     bool_or(status = 'BREACHED') as breached
                from ticket_sla_clocks where ticket_id = any(?::uuid[]) group by ticket_id) c
       where t.id = c.ticket_id and (t.sla_due_at, t.sla_breached) is distinct from (c.due, c.breached)`,

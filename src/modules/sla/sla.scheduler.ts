@@ -27,6 +27,12 @@ export const SAFETY_POLL_MS = 5_000;
  * trips. Gathering them costs a breach at most this much delay (bench/README.md, `## sla`).
  */
 const GATHER_MS = 50;
+/**
+ * Ticket events re-arm the timer (a change may have moved a clock earlier), at most once per this
+ * long: each re-arm asks PostgreSQL for the next due time, which a busy desk would otherwise pay on
+ * every change. A clock moved to fall due sooner than this is at most this late.
+ */
+const REARM_AFTER_CHANGES_MS = 100;
 /** Longest sleep before looking again, whatever the next due time. */
 const MAX_SLEEP_MS = 60_000;
 
@@ -121,12 +127,13 @@ function fire(clock: ClockTimes, now: Date): { kind: SlaEventKind; at: Date }[] 
  * Every instance runs one: due timers are claimed in batches with FOR UPDATE SKIP LOCKED and their
  * state changes in the same transaction as their events, so each fires exactly once whichever
  * instance gets it. An
- * in-process timeout is set to the next due time (so nothing waits for a poll), re-armed when any
- * ticket event commits (clocks may have moved), with a short safety poll behind it. Timers overdue
+ * in-process timeout is set to the next due time (so nothing waits for a poll), re-armed shortly
+ * after ticket events commit (clocks may have moved), with a short safety poll behind it. Timers overdue
  * after downtime fire at start, with breachedAt = the due time.
  */
 export class SlaScheduler {
   private timeout: NodeJS.Timeout | null = null;
+  private rearm: NodeJS.Timeout | null = null;
   private poll: NodeJS.Timeout | null = null;
   private running = false;
   private firing: Promise<void> | null = null;
@@ -139,7 +146,7 @@ export class SlaScheduler {
     private readonly log: Logger,
   ) {
     this.stopListening = events.onEvent((event) => {
-      if (event.topic === 'ticket') this.wake();
+      if (event.topic === 'ticket') this.rearmSoon();
     });
   }
 
@@ -155,7 +162,17 @@ export class SlaScheduler {
     this.stopListening();
     if (this.poll) clearInterval(this.poll);
     if (this.timeout) clearTimeout(this.timeout);
+    if (this.rearm) clearTimeout(this.rearm);
     await this.firing;
+  }
+
+  private rearmSoon(): void {
+    if (this.rearm || !this.running) return;
+    this.rearm = setTimeout(() => {
+      this.rearm = null;
+      this.wake();
+    }, REARM_AFTER_CHANGES_MS);
+    this.rearm.unref();
   }
 
   /** Fires what is due, then sleeps until the next due time. Concurrent wakes coalesce. */

@@ -166,7 +166,7 @@ registerEnumType(TicketOrderField, {
   name: 'TicketOrderField',
   valuesConfig: {
     PRIORITY: { description: 'ASC lists P1 first, oldest first among equals.' },
-    SLA_DUE: { description: 'ASC lists the nearest running SLA due time first; tickets without a running clock last.' },
+    SLA_DUE: { description: 'ASC lists the most overdue first (breached clocks still running), then the nearest running SLA due time; tickets without a running clock (paused, met, none) last.' },
   },
 });
 
