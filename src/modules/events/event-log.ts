@@ -39,6 +39,14 @@ export async function lockEventLog(em: EntityManager): Promise<void> {
   await em.execute('select value from event_sequence for update');
 }
 
+/** A writer's transaction that takes the event log's lock first, as lockEventLog asks of every writer. */
+export function transactionLockingEventLog<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return em.transactional(async (transaction) => {
+    await lockEventLog(transaction);
+    return work(transaction);
+  });
+}
+
 /** Appends an event in `em`'s transaction: call it last, after the change itself was flushed. */
 export async function appendEvent(em: EntityManager, event: EventDraft): Promise<number> {
   const [seq] = await appendEvents(em, [event]);

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkRange, checkText, checkVersion } from '../../validation';
-import { lockEventLog } from '../events/event-log';
+import { transactionLockingEventLog } from '../events/event-log';
 import { Ticket } from '../tickets/tickets.entities';
 import { OPEN_STATUSES } from '../tickets/tickets.enums';
 import { criteriaToQuery, type TicketCriteria } from '../tickets/tickets.filter';
@@ -162,8 +162,7 @@ export class RoutingService {
    */
   async escalate(ticketId: string, expectedVersion: number | null | undefined, reason: string): Promise<Ticket> {
     const actor = this.ctx.viewer!;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       const ticket = await em.findOne(Ticket, ticketId, { populate: ['group'] });
       if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', 'id');
       const problems = new Problems();

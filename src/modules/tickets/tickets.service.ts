@@ -20,7 +20,7 @@ import {
   TicketType,
   Urgency,
 } from './tickets.enums';
-import { lockEventLog } from '../events/event-log';
+import { transactionLockingEventLog } from '../events/event-log';
 import { criteriaToQuery, type TicketCriteria } from './tickets.filter';
 import { diff, type FieldChange, TicketChangeLog, TicketEventKind } from './tickets.history';
 import { ticketsPolicy } from './tickets.policy';
@@ -168,8 +168,7 @@ export class TicketsService {
       if (earlier) return earlier;
     }
     try {
-      return await this.ctx.em.transactional(async (em) => {
-        await lockEventLog(em);
+      return await transactionLockingEventLog(this.ctx.em, async (em) => {
         return this.create(em, actor, command);
       });
     } catch (error) {
@@ -229,8 +228,7 @@ export class TicketsService {
 
   async updateTicket(command: UpdateTicketCommand): Promise<Ticket> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
@@ -267,8 +265,7 @@ export class TicketsService {
 
   async assignTicket(command: AssignTicketCommand): Promise<Ticket> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
@@ -311,8 +308,7 @@ export class TicketsService {
 
   async changeTicketStatus(command: ChangeTicketStatusCommand): Promise<Ticket> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
@@ -360,8 +356,7 @@ export class TicketsService {
 
   async addComment(command: AddCommentCommand): Promise<TicketComment> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       const ticket = await this.visibleTicket(em, actor, command.ticketId, 'ticketId');
       const problems = new Problems();
       checkText(problems, command.body, 'body', MAX_TEXT);
@@ -398,8 +393,7 @@ export class TicketsService {
 
   async linkTickets(command: LinkTicketsCommand): Promise<TicketLink> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       if (!ticketsPolicy.canWork(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins link tickets.', 'fromId');
       const from = await this.visibleTicket(em, actor, command.fromId, 'fromId');
       const to = await this.visibleTicket(em, actor, command.toId, 'toId');
@@ -428,8 +422,7 @@ export class TicketsService {
 
   async rateTicket(command: RateTicketCommand): Promise<Ticket> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      await lockEventLog(em);
+    return transactionLockingEventLog(this.ctx.em, async (em) => {
       const ticket = await this.visibleTicket(em, actor, command.id, 'id');
       const problems = new Problems();
       checkRange(problems, command.rating, 'rating', 1, 5);
