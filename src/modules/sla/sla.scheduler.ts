@@ -126,10 +126,10 @@ function fire(clock: ClockTimes, now: Date): { kind: SlaEventKind; at: Date }[] 
  * Fires SLA warnings and breaches from the durable timers in `ticket_sla_clocks.next_fire_at`.
  * Every instance runs one: due timers are claimed in batches with FOR UPDATE SKIP LOCKED and their
  * state changes in the same transaction as their events, so each fires exactly once whichever
- * instance gets it. An
- * in-process timeout is set to the next due time (so nothing waits for a poll), re-armed shortly
- * after ticket events commit (clocks may have moved), with a short safety poll behind it. Timers overdue
- * after downtime fire at start, with breachedAt = the due time.
+ * instance gets it. An in-process timeout is set to the next due time (so nothing waits for a poll;
+ * GATHER_MS at least after a batch), re-armed shortly after ticket events commit (clocks may have
+ * moved; REARM_AFTER_CHANGES_MS), with a short safety poll behind it. Timers overdue after downtime
+ * fire at start, with breachedAt = the due time.
  */
 export class SlaScheduler {
   private timeout: NodeJS.Timeout | null = null;
