@@ -8,6 +8,19 @@ export function checkText(problems: Problems, value: string | null | undefined, 
   else if (value.length > max) problems.add(UserErrorCode.INVALID_INPUT, `${field} must be at most ${max} characters.`, field);
 }
 
+const MAX_TAGS = 20;
+
+/** Tags as stored: trimmed, lower-cased, without repeats; 1 to 50 characters each, at most 20. */
+export function normalizeTags(problems: Problems, tags: string[] | undefined): string[] | undefined {
+  if (tags === undefined) return undefined;
+  const normalized = [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];
+  if (normalized.some((tag) => tag.length === 0 || tag.length > 50)) {
+    problems.add(UserErrorCode.INVALID_INPUT, 'Each tag must have 1 to 50 characters.', 'tags');
+  }
+  if (normalized.length > MAX_TAGS) problems.add(UserErrorCode.INVALID_INPUT, `At most ${MAX_TAGS} tags.`, 'tags');
+  return normalized;
+}
+
 export function checkRange(problems: Problems, value: number | null | undefined, field: string, min: number, max: number): void {
   if (value === undefined || value === null) return;
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate } from '../../graphql/relay';
 import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
-import { checkText, checkVersion } from '../../validation';
+import { checkText, checkVersion, normalizeTags } from '../../validation';
 import { Ticket } from '../tickets/tickets.entities';
 import { ticketKey, TicketType } from '../tickets/tickets.enums';
 import { TicketChangeLog, TicketEventKind } from '../tickets/tickets.history';
@@ -19,7 +19,6 @@ import { articleFromRow, searchCountSql, searchPageSql, suggestionsSql, type Sug
 
 export const MAX_TITLE = 200;
 export const MAX_BODY = 100_000;
-const MAX_TAGS = 20;
 /** Longest search query, and longest draft text to suggest articles for. */
 export const MAX_QUERY = 1000;
 export const MAX_SUGGESTION_TEXT = 20_000;
@@ -97,16 +96,6 @@ export interface SearchPage {
   edges: (ScoredArticle & { cursor: string })[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount(): Promise<number>;
-}
-
-function normalizeTags(problems: Problems, tags: string[] | undefined): string[] | undefined {
-  if (tags === undefined) return undefined;
-  const normalized = [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];
-  if (normalized.some((tag) => tag.length === 0 || tag.length > 50)) {
-    problems.add(UserErrorCode.INVALID_INPUT, 'Each tag must have 1 to 50 characters.', 'tags');
-  }
-  if (normalized.length > MAX_TAGS) problems.add(UserErrorCode.INVALID_INPUT, `At most ${MAX_TAGS} tags.`, 'tags');
-  return normalized;
 }
 
 /** A supported language code, or a user error on `field` (the code is then null). */

@@ -54,7 +54,7 @@ export function criteriaToQuery(em: EntityManager, criteria: TicketCriteria): Fi
   }
   if (criteria.unassigned === true) where.push({ assignee: null });
   if (criteria.unassigned === false) where.push({ assignee: { $ne: null } });
-  // Tags are stored lower-cased (see normalizeTags), so they are matched that way.
+  // Tags are stored lower-cased (see normalizeTags in src/validation.ts), so they are matched that way.
   if (criteria.tags?.length) where.push({ tags: { $overlap: criteria.tags.map((tag) => tag.trim().toLowerCase()) } });
   if (criteria.createdAfter) where.push({ createdAt: { $gte: criteria.createdAfter } });
   if (criteria.createdBefore) where.push({ createdAt: { $lt: criteria.createdBefore } });

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { type ConnectionArgs, paginate, type SortKey } from '../../graphql/relay';
 import { fail, Problems, UserErrorCode, type UserErrorShape } from '../../graphql/user-errors';
-import { checkRange, checkText, checkVersion } from '../../validation';
+import { checkRange, checkText, checkVersion, normalizeTags } from '../../validation';
 import { Asset } from '../assets/assets.entities';
 import { assetsPolicy } from '../assets/assets.policy';
 import { Group, GroupMembership, User } from '../users/users.entities';
@@ -27,7 +27,6 @@ import { ticketsPolicy } from './tickets.policy';
 
 export const MAX_TITLE = 200;
 const MAX_TEXT = 20000;
-const MAX_TAGS = 20;
 
 export interface CreateTicketCommand {
   type: TicketType;
@@ -126,16 +125,6 @@ function snapshot(ticket: Ticket): Record<string, unknown> {
     closedAt: ticket.closedAt?.toISOString() ?? null,
     reopenedCount: ticket.reopenedCount,
   };
-}
-
-function normalizeTags(problems: Problems, tags: string[] | undefined): string[] | undefined {
-  if (tags === undefined) return undefined;
-  const normalized = [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];
-  if (normalized.some((tag) => tag.length === 0 || tag.length > 50)) {
-    problems.add(UserErrorCode.INVALID_INPUT, 'Each tag must have 1 to 50 characters.', 'tags');
-  }
-  if (normalized.length > MAX_TAGS) problems.add(UserErrorCode.INVALID_INPUT, `At most ${MAX_TAGS} tags.`, 'tags');
-  return normalized;
 }
 
 /**
