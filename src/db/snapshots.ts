@@ -36,6 +36,15 @@ function snapshotProperties<E extends object>(meta: EntityMetadata<E>): EntityPr
   );
 }
 
+/** The select list of a snapshot of `entity`, its columns qualified with `alias` when given. */
+export function snapshotColumns<E extends object>(em: EntityManager, entity: EntityName<E>, alias?: string): string {
+  const meta = em.getMetadata().get<E>(entity as string);
+  const prefix = alias ? `"${alias}".` : '';
+  return snapshotProperties(meta)
+    .flatMap((prop) => prop.fieldNames.map((column) => `${prefix}"${column}"`))
+    .join(', ');
+}
+
 /**
  * A row of `entity`'s table (column names, as PostgreSQL returns it, extra columns ignored by the
  * caller) as a snapshot: the ORM's own result mapping and custom types, then each key as `{ id }`.
@@ -80,8 +89,7 @@ export async function findSnapshotsById<E extends object>(em: EntityManager, ent
   const meta = em.getMetadata().get<E>(entity as string);
   let sql = byIdStatements.get(meta);
   if (!sql) {
-    const columns = snapshotProperties(meta).flatMap((prop) => prop.fieldNames.map((column) => `"${column}"`));
-    sql = `select ${columns.join(', ')} from "${meta.tableName}" where "${meta.getPrimaryProp().fieldNames[0]}" = any(?::uuid[])`;
+    sql = `select ${snapshotColumns(em, entity)} from "${meta.tableName}" where "${meta.getPrimaryProp().fieldNames[0]}" = any(?::uuid[])`;
     byIdStatements.set(meta, sql);
   }
   const rows: Record<string, unknown>[] = await em.execute(sql, [`{${ids.join(',')}}`]);

@@ -1,14 +1,9 @@
 import { GraphQLError } from 'graphql';
+import type { EventDraft } from './event-log';
 
-/** An event as read back from the log. */
-export interface LogEvent {
+/** An event as read back from the log: what was appended, with its seq. */
+export interface LogEvent extends EventDraft {
   seq: number;
-  topic: string;
-  kind: string;
-  ticketId: string | null;
-  actorId: string | null;
-  occurredAt: Date;
-  internal: boolean;
   data: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-import { toSnapshot, type Snapshot } from '../../db/snapshots';
+import { snapshotColumns, toSnapshot, type Snapshot } from '../../db/snapshots';
 import { alignMany, alignOne, defineLoader } from '../../graphql/loaders';
 import { Asset } from '../assets/assets.entities';
 import { Ticket, TicketLink } from './tickets.entities';
@@ -23,7 +23,7 @@ export const commentCountsByTicketId = defineLoader<string, { all: number; publi
 /** Assets per ticket by tag, in one joined query (as snapshots, like every loader a list page uses). */
 export const assetsByTicketId = defineLoader<string, Snapshot<Asset>[]>('assetsByTicketId', async ({ em }, ids) => {
   const rows: ({ linked_ticket_id: string } & Record<string, unknown>)[] = await em.execute(
-    `select ta.ticket_id as linked_ticket_id, a.* from ticket_assets ta join assets a on a.id = ta.asset_id
+    `select ta.ticket_id as linked_ticket_id, ${snapshotColumns(em, Asset, 'a')} from ticket_assets ta join assets a on a.id = ta.asset_id
       where ta.ticket_id = any(?::uuid[]) order by a.tag`,
     [`{${ids.join(',')}}`],
   );
