@@ -27,7 +27,7 @@ import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import { DEFAULT_IMPACT_DEPTH, IMPACT_SQL, impactQuery } from '../src/modules/assets/assets.impact';
 import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, median, percentile, positiveInteger, Scratch, table, UsageError } from './lib';
+import { benchDatabase, median, percentile, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   'assetImpact of a core service (100,000 assets, 500,000 relations, tens of thousands of dependants) through GraphQL vs. the same recursive query run directly with pg; p50/p99 latency';
@@ -194,15 +194,9 @@ export async function run(args: string[]): Promise<void> {
     await postgres?.stop().catch(() => undefined);
     await scratch.cleanUp();
   };
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  try {
+  return withCleanUp(cleanUp, async () => {
     const database = await benchDatabase(scratch, log, 'impact');
     postgres = database.postgres;
     const databaseUrl = database.url;
@@ -292,9 +286,5 @@ export async function run(args: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  });
 }

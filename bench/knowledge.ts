@@ -29,7 +29,7 @@ import { knowledgePolicy } from '../src/modules/knowledge/knowledge.policy';
 import { articleFromRow, searchPageSql } from '../src/modules/knowledge/knowledge.search';
 import { searchCursor } from '../src/modules/knowledge/knowledge.service';
 import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, positiveInteger, Scratch, table, UsageError } from './lib';
+import { benchDatabase, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   'searchArticles (page of 10 with rank and snippet, anonymous) through GraphQL vs. the same SQL over node:http + pg, with 100k EN/FR articles; req/s, p50/p99 per query';
@@ -344,15 +344,9 @@ export async function run(args: string[]): Promise<void> {
     await postgres?.stop().catch(() => undefined);
     await scratch.cleanUp();
   };
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  try {
+  return withCleanUp(cleanUp, async () => {
     const database = await benchDatabase(scratch, log, 'knowledge');
     postgres = database.postgres;
     const databaseUrl = database.url;
@@ -489,9 +483,5 @@ export async function run(args: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  });
 }

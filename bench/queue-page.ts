@@ -24,7 +24,7 @@ import { SEED_GROUPS, SEED_PASSWORD } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, positiveInteger, Scratch, seedTicketsUpTo, table, UsageError } from './lib';
+import { benchDatabase, positiveInteger, Scratch, seedTicketsUpTo, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   'an agent\'s queue page (50 open tickets of a group by priority, nested people and counts) through GraphQL vs. one hand-written SQL query over node:http + pg, with 1M tickets; req/s, p50/p99, SQL statements per request';
@@ -195,15 +195,9 @@ export async function run(args: string[]): Promise<void> {
     await postgres?.stop().catch(() => undefined);
     await scratch.cleanUp();
   };
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  try {
+  return withCleanUp(cleanUp, async () => {
     // The database: embedded in a temporary directory, or the one given.
     const database = await benchDatabase(scratch, log, 'queue-page');
     postgres = database.postgres;
@@ -348,9 +342,5 @@ export async function run(args: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  });
 }

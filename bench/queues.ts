@@ -19,7 +19,7 @@ import { toCriteria } from '../src/modules/queues/queues.reactor';
 import { matchesCriteria } from '../src/modules/tickets/tickets.match';
 import type { TicketState } from '../src/modules/tickets/tickets.history';
 import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, gql, positiveInteger, Scratch, seedTicketsUpTo, sleep, stats, table, UsageError } from './lib';
+import { benchDatabase, gql, positiveInteger, Scratch, seedTicketsUpTo, sleep, stats, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   '200 queues over 1M tickets: CPU to evaluate one ticket event against all queues, Queue.count and first-page latency, queueEvents delivery p99 to 1,000 subscribers';
@@ -63,15 +63,9 @@ export async function run(args: string[]): Promise<void> {
     await postgres?.stop().catch(() => undefined);
     await scratch.cleanUp();
   };
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  try {
+  return withCleanUp(cleanUp, async () => {
     const database = await benchDatabase(scratch, log, 'queues');
     postgres = database.postgres;
     const databaseUrl = database.url;
@@ -261,9 +255,5 @@ export async function run(args: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  });
 }

@@ -30,7 +30,7 @@ import { createLogger } from '../src/logger';
 import { decodeCursor } from '../src/modules/events/event-log';
 import { BATCH, SAFETY_POLL_MS } from '../src/modules/sla/sla.scheduler';
 import { startServer, type RunningServer } from '../src/server/app';
-import { gql, positiveInteger, postgresCpuSeconds, Scratch, sleep, stats, table, UsageError } from './lib';
+import { gql, positiveInteger, postgresCpuSeconds, Scratch, sleep, stats, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   'SLA breaches of 100,000 clocks due over 60 s, fired by two server instances: due → commit → client receipt (p50/p99/max), batches and lock hold, duplicates, database load; floor: bare setTimeout';
@@ -103,15 +103,9 @@ export async function run(args: string[]): Promise<void> {
     await postgres?.stop().catch(() => undefined);
     await scratch.cleanUp();
   };
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  try {
+  return withCleanUp(cleanUp, async () => {
     // Embedded PostgreSQL with commit timestamps, pg_stat_statements and its cache size (a restart applies them).
     const dataDir = scratch.dataDir('sla');
     postgres = await startEmbeddedPostgres(dataDir, log);
@@ -348,9 +342,5 @@ export async function run(args: string[]): Promise<void> {
         '',
       ].join('\n'),
     );
-  } finally {
-    await cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  });
 }

@@ -19,8 +19,7 @@ import { Client as PgClient } from 'pg';
 import { Role } from '../src/auth/roles';
 import { TokenService } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrate, openDatabase } from '../src/db/orm';
+import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { seedTickets } from '../src/demo/bulk-seed';
 import { createLogger } from '../src/logger';
 import { statsQuery } from '../src/modules/analytics/analytics.query';
@@ -30,7 +29,7 @@ import { toCriteria } from '../src/modules/tickets/tickets.resolver';
 import type { TicketFilter } from '../src/modules/tickets/tickets.types';
 import { loadViewer } from '../src/modules/users/session.service';
 import { startServer, type RunningServer } from '../src/server/app';
-import { median, percentile, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
+import { benchDatabase, median, percentile, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   'ticketStats (SLA met rate and median time to resolve by group x week over a year of 1,000,000 tickets) through GraphQL vs. the same SQL run directly with pg; p50/p99 latency';
@@ -94,15 +93,9 @@ export async function run(args: string[]): Promise<void> {
   };
 
   await withCleanUp(cleanUp, async () => {
-    let databaseUrl = process.env.BENCH_DATABASE_URL?.trim();
-    if (!databaseUrl) {
-      postgres = await startEmbeddedPostgres(scratch.dataDir('stats'), log);
-      await ensureDatabase(postgres.adminUrl, 'deskgraph');
-      databaseUrl = postgres.urlFor('deskgraph');
-    }
-    const orm = await openDatabase(databaseUrl, 1, log);
-    await migrate(orm);
-    await orm.close();
+    const database = await benchDatabase(scratch, log, 'stats');
+    postgres = database.postgres;
+    const databaseUrl = database.url;
     direct = new PgClient({ connectionString: databaseUrl });
     await direct.connect();
     // A database this benchmark already seeded is reused as it is (BENCH_DATABASE_URL, for iterating).
