@@ -1,5 +1,6 @@
 import { ref, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
+import { diff } from '../../db/field-changes';
 import { containsText } from '../../db/text-match';
 import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
@@ -11,7 +12,7 @@ import { ticketsPolicy } from '../tickets/tickets.policy';
 import { User } from '../users/users.entities';
 import { Asset, AssetHistory, AssetKindSchema, AssetRelation } from './assets.entities';
 import { ASSET_TRANSITIONS, AssetKind, AssetRelationKind, AssetStatus, INITIAL_STATUSES, OUT_OF_SERVICE } from './assets.enums';
-import { assetDiff, assetSnapshot, writeAssetHistory } from './assets.history';
+import { assetSnapshot, writeAssetHistory } from './assets.history';
 import { assetsPolicy } from './assets.policy';
 import { type AttributeSchema, checkSchema, validateAttributes } from './attribute-schema';
 
@@ -217,7 +218,7 @@ export class AssetsService {
       // Attributes are checked whenever they or the kind that types them change.
       if (command.attributes !== undefined || command.kind !== undefined) await this.checkAttributes(em, asset.kind, asset.attributes);
       this.checkDates(asset.purchasedAt, asset.warrantyUntil);
-      const changes = assetDiff(before, assetSnapshot(asset));
+      const changes = diff(before, assetSnapshot(asset));
       if (changes.length) {
         asset.updatedAt = new Date();
         writeAssetHistory(em, asset, this.actorId, changes);
@@ -241,7 +242,7 @@ export class AssetsService {
       const before = assetSnapshot(asset);
       asset.status = AssetStatus.RETIRED;
       asset.updatedAt = new Date();
-      writeAssetHistory(em, asset, this.actorId, [...assetDiff(before, assetSnapshot(asset)), { field: 'retirement', from: null, to: { reason: command.reason.trim() } }]);
+      writeAssetHistory(em, asset, this.actorId, [...diff(before, assetSnapshot(asset)), { field: 'retirement', from: null, to: { reason: command.reason.trim() } }]);
       return asset;
     });
   }

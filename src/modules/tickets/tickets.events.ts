@@ -1,4 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
+import type { FieldChange } from '../../db/field-changes';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { forbidden, unauthenticated } from '../../errors';
 import type { Context } from '../../graphql/context';
@@ -10,7 +11,7 @@ import { userById } from '../users/users.loaders';
 import { usersPolicy } from '../users/users.policy';
 import { UserNode } from '../users/users.types';
 import { TicketComment } from './tickets.entities';
-import { type FieldChange, TicketEventKind, type TicketState } from './tickets.history';
+import { TicketEventKind, type TicketState } from './tickets.history';
 import { ticketById } from './tickets.loaders';
 import { ticketsPolicy } from './tickets.policy';
 import { CommentNode, TicketNode } from './tickets.types';

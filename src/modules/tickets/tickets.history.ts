@@ -1,12 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FieldChange } from '../../db/field-changes';
 import { appendEvent } from '../events/event-log';
 import { Ticket, TicketHistory } from './tickets.entities';
-
-export interface FieldChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
 
 export enum TicketEventKind {
   CREATED = 'CREATED',
@@ -63,20 +58,6 @@ export function ticketState(ticket: Ticket): TicketState {
     firstRespondedAt: ticket.firstRespondedAt?.toISOString() ?? null,
     resolvedAt: ticket.resolvedAt?.toISOString() ?? null,
   };
-}
-
-/**
- * The changes between two snapshots of the same fields, in a stable order. Arrays compare by
- * content, so re-sending the same tags is no change.
- */
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const field of Object.keys(after)) {
-    const from = before[field] ?? null;
-    const to = after[field] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from, to });
-  }
-  return changes;
 }
 
 /** A committed-together consequence of a ticket change (queues, SLA…), run in its transaction. */

@@ -1,5 +1,6 @@
 import { ref, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
+import { diff, type FieldChange } from '../../db/field-changes';
 import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { type ConnectionArgs, paginate, type SortKey } from '../../graphql/relay';
@@ -22,7 +23,7 @@ import {
 } from './tickets.enums';
 import { transactionLockingEventLog } from '../events/event-log';
 import { criteriaToQuery, type TicketCriteria } from './tickets.filter';
-import { diff, type FieldChange, TicketChangeLog, TicketEventKind } from './tickets.history';
+import { TicketChangeLog, TicketEventKind } from './tickets.history';
 import { ticketsPolicy } from './tickets.policy';
 
 export const MAX_TITLE = 200;
