@@ -12,7 +12,7 @@ import { groupById } from '../users/users.loaders';
 import { GroupNode } from '../users/users.types';
 import { elapsedAt } from './sla.clocks';
 import { BusinessCalendar, type SlaMetric, SlaPolicy } from './sla.entities';
-import { clocksByTicketId } from './sla.loaders';
+import { calendarById, clocksByTicketId, slaPolicyById } from './sla.loaders';
 import { calendarOf } from './sla.reactor';
 import { SlaEventKind } from './sla.scheduler';
 import { SlaService } from './sla.service';
@@ -121,7 +121,7 @@ export class SlaResolver {
 
   @FieldResolver(() => BusinessCalendarNode, { nullable: true, description: 'Null: 24×7.' })
   async calendar(@Root() policy: SlaPolicyNode, @Ctx() ctx: Context): Promise<BusinessCalendarNode | null> {
-    const calendar = policy.calendarId ? await ctx.em.findOne(BusinessCalendar, policy.calendarId) : null;
+    const calendar = policy.calendarId ? await ctx.loaders.get(calendarById).load(policy.calendarId) : null;
     return calendar && BusinessCalendarNode.from(calendar);
   }
 
@@ -200,7 +200,7 @@ export class TicketSlaResolver {
 export class TicketSlaPolicyResolver {
   @FieldResolver(() => SlaPolicyNode, { nullable: true })
   async policy(@Root() sla: TicketSla, @Ctx() ctx: Context): Promise<SlaPolicyNode | null> {
-    const policy = sla.policyId ? await ctx.em.findOne(SlaPolicy, sla.policyId) : null;
+    const policy = sla.policyId ? await ctx.loaders.get(slaPolicyById).load(sla.policyId) : null;
     return policy && SlaPolicyNode.from(policy);
   }
 }
