@@ -1,4 +1,4 @@
-import { DirectoryDocument } from './generated/graphql';
+import { CreateBusinessCalendarDocument, CreateSlaPolicyDocument, DirectoryDocument, Priority, SlaPoliciesDocument } from './generated/graphql';
 import type { GraphQLClient } from './support/client';
 import { Factory } from './support/factories';
 import { startTestServer, type TestServer } from './support/server';
@@ -32,5 +32,33 @@ describe('DataLoaders', () => {
     expect(large.count).toBe(small.count);
     // viewer lookup, page, organizations, groups per user, members per group, their organizations
     expect(large.count).toBeLessThanOrEqual(7);
+  });
+
+  it('serve the SLA policies with their calendars in the same few statements whatever their number', async () => {
+    let position = 1;
+    const addPolicies = async (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        const { createBusinessCalendar } = await admin.data(CreateBusinessCalendarDocument, {
+          input: { name: `Calendar ${position}`, timezone: 'Europe/Paris', hours: [{ dayOfWeek: 1, start: '09:00', end: '17:00' }], holidays: [] },
+        });
+        const { createSlaPolicy } = await admin.data(CreateSlaPolicyDocument, {
+          input: {
+            name: `Policy ${position}`,
+            position: (position += 1),
+            calendarId: createBusinessCalendar.businessCalendar!.id,
+            targets: [{ priority: Priority.P1, firstResponse: 'PT1H', resolution: 'PT4H' }],
+          },
+        });
+        expect(createSlaPolicy.userErrors).toEqual([]);
+      }
+    };
+    await addPolicies(2);
+    const few = await countStatements(server.orm, () => admin.data(SlaPoliciesDocument));
+    await addPolicies(6);
+    const many = await countStatements(server.orm, async () => {
+      const { slaPolicies } = await admin.data(SlaPoliciesDocument);
+      expect(slaPolicies.filter((policy) => policy.calendar)).toHaveLength(8);
+    });
+    expect(many.count).toBe(few.count);
   });
 });
