@@ -20,7 +20,7 @@ export function deskgraphSchema(): GraphQLSchema {
     // which type-graphql nevertheless requires to be present.
     pubSub: {
       publish: () => {
-        throw new Error('publish to the event log (appendEvent), not to a PubSub');
+        throw new Error('stage events in the outbox (stageEvents), not in a PubSub');
       },
       subscribe: () => {
         throw new Error('subscriptions stream from the event log (EventDispatcher.stream)');

@@ -4,7 +4,7 @@ import { Role } from '../../auth/roles';
 import type { ServiceContext } from '../../graphql/context';
 import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkText } from '../../validation';
-import { markEventsWritten } from '../events/redis-doorbell';
+import { transactionWithEvents } from '../events/outbox';
 import type { Ticket } from '../tickets/tickets.entities';
 import { Channel, Impact, OPEN_STATUSES, TicketStatus, TicketType, Urgency } from '../tickets/tickets.enums';
 import { MAX_TITLE, TicketsService } from '../tickets/tickets.service';
@@ -149,9 +149,7 @@ export class AlertsService {
    * applied one at a time (its row is locked), so a fingerprint never opens two incidents.
    */
   async ingest(integrationId: string, notification: ParsedNotification): Promise<IngestedAlert[]> {
-    return this.ctx.em.transactional(async (em) => {
-      // Ticket commands below run in savepoints of this transaction: make its own commit ring too.
-      markEventsWritten(em);
+    return transactionWithEvents(this.ctx.em, async (em) => {
       const [row] = await em.execute<{ active: boolean; service_user_id: string }[]>(
         'select active, service_user_id from integrations where id = ? for update',
         [integrationId],

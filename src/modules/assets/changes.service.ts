@@ -1,17 +1,16 @@
-import { LockMode, ref, type EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, ref } from '@mikro-orm/postgresql';
 import { Role } from '../../auth/roles';
 import type { Viewer } from '../../auth/viewer';
 import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { DomainError, fail, Problems, UserErrorCode, type UserErrorShape } from '../../graphql/user-errors';
 import { checkText } from '../../validation';
-import { markEventsWritten } from '../events/redis-doorbell';
+import { transactionWithEvents } from '../events/outbox';
 import { Ticket, TicketLink } from '../tickets/tickets.entities';
 import { OPEN_STATUSES, TicketLinkKind, TicketStatus, TicketType, ticketKey } from '../tickets/tickets.enums';
 import { TicketChangeLog, TicketEventKind } from '../tickets/tickets.history';
 import { ticketsPolicy } from '../tickets/tickets.policy';
-import type { TicketStatusGuard } from '../tickets/tickets.service';
-import { TicketsService } from '../tickets/tickets.service';
+import { type TicketStatusGuard, ticketToChange, TicketsService } from '../tickets/tickets.service';
 import { User } from '../users/users.entities';
 import { ChangeApproval, ChangeApprover } from './changes.entities';
 import { ChangeApprovalStatus } from './changes.enums';
@@ -75,11 +74,9 @@ export class ChangesService {
    */
   async resolveProblem(command: ResolveProblemCommand): Promise<{ problem: Ticket; incidents: Ticket[] }> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      // The ticket commands below run in savepoints of this transaction: make its own commit ring too.
-      markEventsWritten(em);
+    return transactionWithEvents(this.ctx.em, async (em) => {
       if (!ticketsPolicy.canWork(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins resolve problems.', 'id');
-      const problem = await this.visibleTicket(em, actor, command.id, 'id');
+      const problem = await ticketToChange(em, actor, command.id, 'id');
       if (problem.type !== TicketType.PROBLEM) fail(UserErrorCode.INVALID_INPUT, `${ticketKey(problem.type, problem.number)} is not a problem.`, 'id');
       const tickets = new TicketsService({ em, viewer: actor });
       const resolved = await tickets.changeTicketStatus({ id: problem.id, expectedVersion: command.expectedVersion, status: TicketStatus.RESOLVED, resolution: command.resolution });
@@ -114,9 +111,9 @@ export class ChangesService {
    */
   async requestApproval(command: RequestChangeApprovalCommand): Promise<Ticket> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
+    return transactionWithEvents(this.ctx.em, async (em) => {
       if (!ticketsPolicy.canWork(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins request change approval.', 'id');
-      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+      const ticket = await ticketToChange(em, actor, command.id, 'id');
       const problems = new Problems();
       if (ticket.type !== TicketType.CHANGE) problems.add(UserErrorCode.INVALID_INPUT, `${ticketKey(ticket.type, ticket.number)} is not a change.`, 'id');
       else if (CLOSED_STATUSES.includes(ticket.status)) problems.add(UserErrorCode.NOT_ALLOWED, `A ${ticket.status} change needs no approval.`, 'id');
@@ -162,8 +159,8 @@ export class ChangesService {
   /** One of the named approvers approves or rejects; the first decision stands (the approval row is locked while deciding). */
   async decide(command: DecideChangeCommand): Promise<Ticket> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
-      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, command.id, 'id');
       const problems = new Problems();
       checkText(problems, command.comment, 'comment', 2000);
       if (ticket.type !== TicketType.CHANGE) problems.add(UserErrorCode.INVALID_INPUT, `${ticketKey(ticket.type, ticket.number)} is not a change.`, 'id');
@@ -186,11 +183,5 @@ export class ChangesService {
         .write(em, TicketEventKind.UPDATED, { at: now });
       return ticket;
     });
-  }
-
-  private async visibleTicket(em: EntityManager, actor: Viewer, id: string, field: string): Promise<Ticket> {
-    const ticket = await em.findOne(Ticket, id);
-    if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', field);
-    return ticket;
   }
 }

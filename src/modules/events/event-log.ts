@@ -4,16 +4,16 @@ import { markEventsWritten } from './redis-doorbell';
 import { GraphQLError } from 'graphql';
 
 /**
- * Appending to the event log, and its cursors.
+ * Writing the event log, and its cursors.
  *
  * Commit order. A bigserial would not do: a transaction holding seq 10 can commit after seq 11 was
- * read, and a reader that moved past 11 would never see 10. Instead every writer takes its seq from
- * one counter row (`event_sequence`) as the last statement of its transaction. The row lock it
- * takes is held until the transaction ends, so the next writer gets seq+1 only after this one has
- * committed (or rolled back, which frees its number without a gap: the next writer reuses it).
- * Seqs therefore become visible strictly in order, and a reader may safely treat "the highest seq I
- * have seen" as a cursor. The cost is that writers serialise on their last statement and commit
- * only: the rest of their transactions still run concurrently.
+ * read, and a reader that moved past 11 would never see 10. Instead every writer takes its seqs from
+ * one counter row (`event_sequence`) at the very end of its transaction (see outbox.ts). The row
+ * lock it takes is held until the transaction ends, so the next writer gets the next seq only after
+ * this one has committed (or rolled back, which frees its numbers without a gap: the next writer
+ * reuses them). Seqs therefore become visible strictly in order, and a reader may safely treat "the
+ * highest seq I have seen" as a cursor. The cost is that writers serialise on their last statements
+ * and commit only: the rest of their transactions runs concurrently.
  *
  * A trigger on `events` NOTIFYs `deskgraph_events` at commit: a doorbell for the dispatchers, never
  * the payload (they read the rows).
@@ -31,49 +31,30 @@ export interface EventDraft {
 }
 
 /**
- * Takes the event counter's row lock for the rest of the transaction. Every writer of the log
- * (ticket commands, the SLA scheduler, queue recounts) takes it before it locks any other row, so
- * they all lock in the same order and cannot deadlock one another.
+ * Takes the event counter's row lock for the rest of the transaction. Writers take it last (the
+ * outbox does); a transaction that must not let any writer commit meanwhile (a queue recount, the
+ * SLA scheduler's batch) may take it first, provided it then never waits for a row lock a writer
+ * could hold: see outbox.ts for the order.
  */
 export async function lockEventLog(em: EntityManager): Promise<void> {
   await em.execute('select value from event_sequence for update');
 }
 
-/** A writer's transaction that takes the event log's lock first, as lockEventLog asks of every writer. */
-export function transactionLockingEventLog<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return em.transactional(async (transaction) => {
-    await lockEventLog(transaction);
-    return work(transaction);
-  });
-}
-
-/** Appends an event in `em`'s transaction: call it last, after the change itself was flushed. */
-export async function appendEvent(em: EntityManager, event: EventDraft): Promise<number> {
-  const [seq] = await appendEvents(em, [event]);
-  return seq;
-}
-
 /**
- * Appends events with consecutive seqs, in the order given, in one statement: the counter moves
- * once by their number. Like appendEvent, call it last. Returns their seqs.
+ * Inserts events with consecutive seqs, in the order given, in one statement: the counter moves once
+ * by their number. Called by the outbox as its transaction's last statement.
  */
-export async function appendEvents(em: EntityManager, events: EventDraft[]): Promise<number[]> {
-  await em.flush();
-  if (!events.length) return [];
+export async function writeEvents(em: EntityManager, events: EventDraft[]): Promise<void> {
+  if (!events.length) return;
   markEventsWritten(em);
-  const rows: { base: string }[] = await em.execute(
-    `with next as (update event_sequence set value = value + ? returning value - ? as base),
-          written as (
-            insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
-            select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
-                   (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
-              from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)
-          )
-     select base from next`,
+  await em.execute(
+    `with next as (update event_sequence set value = value + ? returning value - ? as base)
+     insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
+     select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
+            (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
+       from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)`,
     [events.length, events.length, JSON.stringify(events)],
   );
-  const base = Number(rows[0].base);
-  return events.map((_event, index) => base + index + 1);
 }
 
 const CURSOR_PREFIX = 'ev1:';

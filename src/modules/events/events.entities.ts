@@ -3,7 +3,7 @@ import { Check, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 /**
  * The event log (outbox): one row per change clients may care about, written in the change's own
  * transaction. `seq` is assigned in commit order (see event-log.ts), so it doubles as the cursor.
- * Rows are written with SQL by appendEvent; the entity exists so migrations know the table.
+ * Rows are written with SQL by writeEvents (through the outbox); the entity exists so migrations know the table.
  */
 @Entity({ tableName: 'events' })
 @Index({ properties: ['ticketId', 'seq'] })

@@ -6,17 +6,14 @@ import { EVENTS_CHANNEL } from './event-log';
 
 /**
  * Transactions that appended events, so that they can ring once committed. PostgreSQL's NOTIFY
- * rings at commit by itself; Redis has to be told after the commit, and never before it.
+ * rings at commit by itself; Redis has to be told after the commit, and never before it. The outbox
+ * writes events in the outermost transaction only (see outbox.ts), the one whose commit is heard.
  */
 const ringingTransactions = new WeakSet<object>();
 const commitListeners = new Set<() => void>();
 
 export function markEventsWritten(em: EntityManager): void {
-  // Inside nested transactions this is a savepoint: mark every enclosing transaction too, since
-  // the commit that matters (and that the hook hears of) is the outermost one.
-  for (let transaction = em.getTransactionContext() as { outerTx?: object } | undefined; transaction; transaction = transaction.outerTx) {
-    ringingTransactions.add(transaction);
-  }
+  ringingTransactions.add(em.getTransactionContext() as object);
 }
 
 /** Registered with MikroORM: tells the Redis doorbells (if any) about commits that wrote events. */

@@ -9,8 +9,9 @@ import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkText, checkVersion, normalizeTags } from '../../validation';
 import { Ticket } from '../tickets/tickets.entities';
 import { ticketKey, TicketType } from '../tickets/tickets.enums';
+import { transactionWithEvents } from '../events/outbox';
 import { TicketChangeLog, TicketEventKind } from '../tickets/tickets.history';
-import { ticketsPolicy } from '../tickets/tickets.policy';
+import { ticketToChange } from '../tickets/tickets.service';
 import { User } from '../users/users.entities';
 import { Article, type ArticleRecord, ArticleTicketLink, ArticleVersion, ArticleVote } from './knowledge.entities';
 import { ARTICLE_TRANSITIONS, articleLanguage, type ArticleLanguage, ArticleStatus, ArticleVisibility, LANGUAGE_CODES } from './knowledge.enums';
@@ -390,11 +391,10 @@ export class KnowledgeService {
 
   async linkArticleToTicket(command: LinkArticleToTicketCommand): Promise<{ article: Article; ticket: Ticket }> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
+    return transactionWithEvents(this.ctx.em, async (em) => {
       if (!knowledgePolicy.canWrite(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins link articles to tickets.', 'articleId');
       const article = await this.lockedArticle(em, actor, command.articleId, 'articleId');
-      const ticket = await em.findOne(Ticket, command.ticketId);
-      if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', 'ticketId');
+      const ticket = await ticketToChange(em, actor, command.ticketId, 'ticketId');
       if (await em.count(ArticleTicketLink, { article: article.id, ticket: ticket.id })) {
         fail(UserErrorCode.ALREADY_EXISTS, 'This article is already linked to this ticket.', 'ticketId');
       }
@@ -410,10 +410,9 @@ export class KnowledgeService {
    */
   async recordKnownError(command: RecordKnownErrorCommand): Promise<Article> {
     const actor = this.actor;
-    return this.ctx.em.transactional(async (em) => {
+    return transactionWithEvents(this.ctx.em, async (em) => {
       if (!knowledgePolicy.canWrite(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins record known errors.', 'problemId');
-      const problem = await em.findOne(Ticket, command.problemId);
-      if (!problem || !ticketsPolicy.canSee(actor, problem)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', 'problemId');
+      const problem = await ticketToChange(em, actor, command.problemId, 'problemId');
       const problems = new Problems();
       if (problem.type !== TicketType.PROBLEM) problems.add(UserErrorCode.INVALID_INPUT, 'A known error is recorded on a PROBLEM ticket.', 'problemId');
       checkText(problems, command.workaround, 'workaround', MAX_BODY / 2);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendEvent } from '../events/event-log';
+import { stageEvents, whileEventLogLocked } from '../events/outbox';
 import { Ticket } from '../tickets/tickets.entities';
 import { criteriaToQuery, type TicketCriteria } from '../tickets/tickets.filter';
 import type { TicketChange, TicketState } from '../tickets/tickets.history';
@@ -33,12 +33,18 @@ interface QueueRow {
 /**
  * Queue events for one ticket change, in its transaction: each queue the ticket enters, changes
  * inside or leaves gets one event carrying the queue's count after the change. Counts move by ±1
- * with the change (no COUNT per queue per event); the writers are already serialised by the event
- * counter (event-log.ts), so the increments cannot race. Queues filtering on text cannot know where
- * a ticket stood before its text changed: they are evaluated on the ticket's state after the change
- * and counted by query.
+ * with the change (no COUNT per queue per event). This runs at the end of the transaction with the
+ * event counter locked (outbox.ts), so that queues are judged by their filters as committed,
+ * increments follow commit order, and no writer waits for a queue's row before its own end. Queues
+ * filtering on text cannot know where a ticket stood before its text changed: they are evaluated on
+ * the ticket's state after the change and counted by query.
  */
-export async function reactToTicketChange(em: EntityManager, change: TicketChange): Promise<void> {
+export function reactToTicketChange(em: EntityManager, change: TicketChange): Promise<void> {
+  whileEventLogLocked(em, (transaction) => evaluateQueues(transaction, change));
+  return Promise.resolve();
+}
+
+async function evaluateQueues(em: EntityManager, change: TicketChange): Promise<void> {
   const queues = await em.execute<QueueRow[]>('select id, filter, count from queues order by id');
   for (const queue of queues) {
     const criteria = toCriteria(queue.filter);
@@ -61,7 +67,7 @@ export async function reactToTicketChange(em: EntityManager, change: TicketChang
       ]);
       count = row.count;
     }
-    await appendEvent(em, {
+    stageEvents(em, {
       topic: 'queue',
       kind,
       ticketId: change.after.id,

@@ -132,7 +132,8 @@ export class QueuesService {
 
   /**
    * Sets the kept count from a query. It holds the event counter's lock meanwhile, so that no
-   * ticket change (which takes that lock first) can slip between the count and its storing.
+   * ticket change can move the count between the query and its storing: changes move counts only
+   * with that lock held (queues.reactor.ts).
    */
   async recount(em: EntityManager, queue: Queue): Promise<void> {
     await lockEventLog(em);

@@ -4,12 +4,13 @@ import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkRange, checkText, checkVersion } from '../../validation';
-import { transactionLockingEventLog } from '../events/event-log';
+import { transactionWithEvents } from '../events/outbox';
 import { Ticket } from '../tickets/tickets.entities';
 import { OPEN_STATUSES } from '../tickets/tickets.enums';
 import { criteriaToQuery, type TicketCriteria } from '../tickets/tickets.filter';
 import { type TicketChange, TicketChangeLog, TicketEventKind, type TicketState, ticketState } from '../tickets/tickets.history';
 import { matchesCriteria } from '../tickets/tickets.match';
+import { ticketToChange } from '../tickets/tickets.service';
 import { ticketsPolicy } from '../tickets/tickets.policy';
 import { Group, GroupMembership, User } from '../users/users.entities';
 import { RoutingRule } from './queues.entities';
@@ -44,16 +45,17 @@ async function assignableMembers(em: EntityManager, groupId: string): Promise<st
 }
 
 /**
- * The assignee a rule picks inside its group. ROUND_ROBIN locks the rule's row: two instances
- * routing at once take turns on it, so the rotation never skips or doubles, and its place is kept
- * in the database across restarts. LEAST_LOADED takes the member with the fewest open tickets.
+ * The assignee a rule picks inside its group. It locks the rule's row first: two instances routing
+ * at once take turns on it, so a ROUND_ROBIN rotation never skips or doubles (its place is kept in
+ * the database across restarts) and LEAST_LOADED counts the open tickets with the previous pick
+ * committed. LEAST_LOADED takes the member with the fewest open tickets.
  */
 async function pickAssignee(em: EntityManager, rule: RoutingRule): Promise<string | null> {
   if (rule.assignment === Assignment.NONE) return null;
   const members = await assignableMembers(em, rule.group.id);
   if (!members.length) return null;
+  const [row] = await em.execute<{ last_assignee_id: string | null }[]>('select last_assignee_id from routing_rules where id = ? for update', [rule.id]);
   if (rule.assignment === Assignment.ROUND_ROBIN) {
-    const [row] = await em.execute<{ last_assignee_id: string | null }[]>('select last_assignee_id from routing_rules where id = ? for update', [rule.id]);
     const next = members.find((id) => row?.last_assignee_id !== null && row?.last_assignee_id !== undefined && id > row.last_assignee_id) ?? members[0];
     await em.execute('update routing_rules set last_assignee_id = ? where id = ?', [next, rule.id]);
     return next;
@@ -162,9 +164,9 @@ export class RoutingService {
    */
   async escalate(ticketId: string, expectedVersion: number | null | undefined, reason: string): Promise<Ticket> {
     const actor = this.ctx.viewer!;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
-      const ticket = await em.findOne(Ticket, ticketId, { populate: ['group'] });
-      if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', 'id');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, ticketId, 'id');
+      await em.populate(ticket, ['group']);
       const problems = new Problems();
       checkVersion(problems, ticket.version, expectedVersion);
       checkText(problems, reason, 'reason', 2000);

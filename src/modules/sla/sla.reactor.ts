@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { TicketStatus } from '../tickets/tickets.enums';
 import { Ticket } from '../tickets/tickets.entities';
 import { type TicketChange, TicketEventKind, ticketState } from '../tickets/tickets.history';
@@ -51,7 +51,8 @@ export async function reactSla(em: EntityManager, change: TicketChange): Promise
   // The ticket as it is now: other reactors (routing) may have moved it since this change's event.
   const after = ticketState(await em.findOneOrFail(Ticket, change.after.id));
   const policies = await loadPolicies(em);
-  let clocks = await em.find(SlaClock, { ticket: after.id });
+  // Locked: the SLA scheduler may be firing them, and must not be undone by a stale read.
+  let clocks = await em.find(SlaClock, { ticket: after.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   const selectionChanged =
     change.kind === TicketEventKind.CREATED ||
     (before !== null && (before.type !== after.type || before.priority !== after.priority || before.organizationId !== after.organizationId || before.groupId !== after.groupId));

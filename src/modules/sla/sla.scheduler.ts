@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../graphql/global-id';
 import type { Logger } from '../../logger';
-import { appendEvents, lockEventLog, type EventDraft } from '../events/event-log';
+import { lockEventLog, type EventDraft } from '../events/event-log';
+import { stageEvents, transactionWithEvents } from '../events/outbox';
 import type { EventDispatcher } from '../events/dispatcher';
 import { Ticket } from '../tickets/tickets.entities';
 import { TicketChangeLog, TicketEventKind } from '../tickets/tickets.history';
@@ -72,7 +73,7 @@ const CLAIM_DUE = `
    where c.next_fire_at <= ?
    order by c.next_fire_at
    limit ?
-     for update of c skip locked`;
+     for no key update of c, t skip locked`;
 
 /** What firing and planning change on a clock, for all the batch's clocks in one statement. */
 const UPDATE_CLOCKS = `
@@ -209,7 +210,7 @@ export class SlaScheduler {
     let fired = 0;
     // A backlog is worked batch by batch; stopping ends it between batches (the rest fire on the next start).
     while (this.running) {
-      const batch = await this.orm.em.fork().transactional((em) => this.fireBatch(em));
+      const batch = await transactionWithEvents(this.orm.em.fork(), (em) => this.fireBatch(em));
       if (batch.fired) this.log.debug({ clocks: batch.fired, events: batch.events, lockHeldMs: Math.round((performance.now() - batch.lockedAt) * 10) / 10 }, 'SLA timers fired');
       fired += batch.fired;
       if (batch.fired < BATCH) break;
@@ -225,7 +226,8 @@ export class SlaScheduler {
   private async fireBatch(em: EntityManager): Promise<{ fired: number; events: number; lockedAt: number }> {
     const next = await nextFireAt(em);
     if (!next || next > new Date()) return { fired: 0, events: 0, lockedAt: 0 };
-    // Like every writer of the log, lock it before any other row (see lockEventLog).
+    // The counter first, so that batches commit in due order; then clocks and their tickets are
+    // claimed skipping those a command holds (it waits for the counter: outbox.ts).
     await lockEventLog(em);
     const lockedAt = performance.now();
     // This process's clock decides both what is claimed and what fires, so the two always agree.
@@ -247,7 +249,7 @@ export class SlaScheduler {
     });
     await em.execute(UPDATE_CLOCKS, [JSON.stringify(clocks)]);
     await refreshTicketsDue(em, [...new Set(due.map((row) => row.ticket_id))]);
-    await appendEvents(em, events);
+    stageEvents(em, ...events);
     for (const [ticketId, { groupId, metric }] of escalations) await this.escalate(em, ticketId, groupId, metric);
     return { fired: due.length, events: events.length, lockedAt };
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FieldChange } from '../../db/field-changes';
-import { appendEvent } from '../events/event-log';
+import { stageEvents } from '../events/outbox';
 import { Ticket, TicketHistory } from './tickets.entities';
 
 export enum TicketEventKind {
@@ -67,14 +67,13 @@ export interface TicketChange {
   after: TicketState;
   actorId: string | null;
   at: Date;
-  /** The ticket event's seq. */
-  seq: number;
 }
 export type TicketReactor = (em: EntityManager, change: TicketChange) => Promise<void>;
 
 /**
  * Domains that react to ticket changes (queues, SLA) register here; tickets never import them.
- * Reactors run inside the change's transaction, after its event, so what they write commits with it.
+ * Reactors run inside the change's transaction, after its event was staged, so what they write
+ * commits with it.
  */
 export const ticketReactors: TicketReactor[] = [];
 
@@ -114,7 +113,11 @@ export class TicketChangeLog {
     }
     const internal = this.changes.every((entry) => entry.internal);
     const after = { ...ticketState(this.ticket), ...(details.updatedAt ? { updatedAt: details.updatedAt.toISOString() } : {}) };
-    const seq = await appendEvent(em, {
+    await em.flush();
+    // The ticket's row before anything its reactors lock (outbox.ts: the lock order). Most commands
+    // have just updated it, and then this returns at once; links and approvals had not.
+    await em.execute('select id from tickets where id = ? for no key update', [this.ticket.id]);
+    stageEvents(em, {
       topic: 'ticket',
       kind,
       ticketId: this.ticket.id,
@@ -128,6 +131,6 @@ export class TicketChangeLog {
         ...(details.commentId ? { commentId: details.commentId } : {}),
       },
     });
-    for (const react of ticketReactors) await react(em, { kind, before: this.before, after, actorId: this.actorId, at, seq });
+    for (const react of ticketReactors) await react(em, { kind, before: this.before, after, actorId: this.actorId, at });
   }
 }

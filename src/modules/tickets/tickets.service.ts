@@ -1,4 +1,4 @@
-import { ref, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { LockMode, ref, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
 import { diff, type FieldChange } from '../../db/field-changes';
 import type { ServiceContext } from '../../graphql/context';
@@ -21,7 +21,7 @@ import {
   TicketType,
   Urgency,
 } from './tickets.enums';
-import { transactionLockingEventLog } from '../events/event-log';
+import { transactionWithEvents } from '../events/outbox';
 import { criteriaToQuery, type TicketCriteria } from './tickets.filter';
 import { TicketChangeLog, TicketEventKind } from './tickets.history';
 import { ticketsPolicy } from './tickets.policy';
@@ -137,6 +137,18 @@ function snapshot(ticket: Ticket): Record<string, unknown> {
 export type TicketStatusGuard = (em: EntityManager, ticket: Ticket, to: TicketStatus) => Promise<UserErrorShape | null>;
 export const ticketStatusGuards: TicketStatusGuard[] = [];
 
+/**
+ * The ticket a command changes, locked to the end of its transaction, or NOT_FOUND when it does not
+ * exist or the actor may not see it. Commands on one ticket take turns from here: unlocked, the
+ * second of two would read the ticket before the first committed and fail its version check,
+ * though its client never named a version. Tickets are the first rows a command locks (outbox.ts).
+ */
+export async function ticketToChange(em: EntityManager, actor: Viewer, id: string, field: string): Promise<Ticket> {
+  const ticket = await em.findOne(Ticket, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', field);
+  return ticket;
+}
+
 /** The ticket lifecycle: every rule of opening, working, commenting, linking and rating tickets. */
 export class TicketsService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -158,7 +170,7 @@ export class TicketsService {
       if (earlier) return earlier;
     }
     try {
-      return await transactionLockingEventLog(this.ctx.em, async (em) => {
+      return await transactionWithEvents(this.ctx.em, async (em) => {
         return this.create(em, actor, command);
       });
     } catch (error) {
@@ -218,8 +230,8 @@ export class TicketsService {
 
   async updateTicket(command: UpdateTicketCommand): Promise<Ticket> {
     const actor = this.actor;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
-      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
       checkText(problems, command.title, 'title', MAX_TITLE);
@@ -255,8 +267,8 @@ export class TicketsService {
 
   async assignTicket(command: AssignTicketCommand): Promise<Ticket> {
     const actor = this.actor;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
-      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
       if (!ticketsPolicy.canWork(actor)) problems.add(UserErrorCode.NOT_ALLOWED, 'Only agents and admins assign tickets.', 'id');
@@ -298,8 +310,8 @@ export class TicketsService {
 
   async changeTicketStatus(command: ChangeTicketStatusCommand): Promise<Ticket> {
     const actor = this.actor;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
-      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, ticket.version, command.expectedVersion);
       if (!ALLOWED_TRANSITIONS[ticket.status].includes(command.status)) {
@@ -346,8 +358,8 @@ export class TicketsService {
 
   async addComment(command: AddCommentCommand): Promise<TicketComment> {
     const actor = this.actor;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
-      const ticket = await this.visibleTicket(em, actor, command.ticketId, 'ticketId');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, command.ticketId, 'ticketId');
       const problems = new Problems();
       checkText(problems, command.body, 'body', MAX_TEXT);
       if (command.internal && !ticketsPolicy.canWork(actor)) {
@@ -383,10 +395,12 @@ export class TicketsService {
 
   async linkTickets(command: LinkTicketsCommand): Promise<TicketLink> {
     const actor = this.actor;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
+    return transactionWithEvents(this.ctx.em, async (em) => {
       if (!ticketsPolicy.canWork(actor)) fail(UserErrorCode.NOT_ALLOWED, 'Only agents and admins link tickets.', 'fromId');
-      const from = await this.visibleTicket(em, actor, command.fromId, 'fromId');
-      const to = await this.visibleTicket(em, actor, command.toId, 'toId');
+      // Both rows, in one order, before either end's change log locks its own (outbox.ts: lock order).
+      await em.execute('select id from tickets where id = any(?::uuid[]) order by id for no key update', [`{${[command.fromId, command.toId].join(',')}}`]);
+      const from = await ticketToChange(em, actor, command.fromId, 'fromId');
+      const to = await ticketToChange(em, actor, command.toId, 'toId');
       if (from.id === to.id) fail(UserErrorCode.INVALID_INPUT, 'A ticket cannot be linked to itself.', 'toId');
       if (command.kind === TicketLinkKind.CAUSED_BY && ![TicketType.PROBLEM, TicketType.CHANGE].includes(to.type)) {
         fail(UserErrorCode.INVALID_INPUT, 'A ticket is caused by a problem or a change.', 'toId');
@@ -412,8 +426,8 @@ export class TicketsService {
 
   async rateTicket(command: RateTicketCommand): Promise<Ticket> {
     const actor = this.actor;
-    return transactionLockingEventLog(this.ctx.em, async (em) => {
-      const ticket = await this.visibleTicket(em, actor, command.id, 'id');
+    return transactionWithEvents(this.ctx.em, async (em) => {
+      const ticket = await ticketToChange(em, actor, command.id, 'id');
       const problems = new Problems();
       checkRange(problems, command.rating, 'rating', 1, 5);
       checkText(problems, command.comment, 'comment', 2000);
@@ -431,12 +445,6 @@ export class TicketsService {
     });
   }
 
-  /** The ticket behind an id, or NOT_FOUND when it does not exist or the actor may not see it. */
-  private async visibleTicket(em: EntityManager, actor: Viewer, id: string, field: string): Promise<Ticket> {
-    const ticket = await em.findOne(Ticket, id);
-    if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', field);
-    return ticket;
-  }
 
   /** Replaces the ticket's assets with ones the actor may see; returns the history change. */
   private async setAssets(em: EntityManager, ticket: Ticket, actor: Viewer, assetIds: string[]): Promise<FieldChange[]> {
