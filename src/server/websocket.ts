@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, parse, validate, specifiedRules, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, specifiedRules, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/tokens';
 import type { Viewer } from '../auth/viewer';
 import { maskError } from '../errors';
 import type { AppServices, Context } from '../graphql/context';
 import { authenticate, createContext, requestIdFrom } from './context';
 import type { QueryProtection } from './protection';
-import { subscribeSharingExecutions } from './shared-subscriptions';
+import { type NextWriter, subscribeSharingExecutions } from './shared-subscriptions';
 
 interface SocketState {
   viewer?: Viewer;
@@ -22,6 +22,8 @@ const UNAUTHORIZED = 4401;
 const FORBIDDEN = 4403;
 const KEEP_ALIVE_MS = 12_000;
 const DOCUMENT_CACHE_SIZE = 1000;
+/** A socket with more than this waiting to be sent has fallen behind: its subscription ends (it can resume). */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** Closes (4403) the sockets of people who were deactivated since they connected: one query for all. */
 async function closeDeactivated(orm: MikroORM, open: Map<SocketState, { close(code: number, reason: string): void }>): Promise<void> {
@@ -55,6 +57,31 @@ export function attachWebSocketServer(
   }, app.config.webSocketRevalidateMs);
   sweep.unref();
   const operationKeys = new WeakMap<ExecutionArgs, string>();
+  const writers = new WeakMap<ExecutionArgs, NextWriter>();
+  /** Masks a result's errors as over HTTP (INTERNAL_SERVER_ERROR is logged and its message hidden). */
+  const masked = (args: ExecutionArgs, result: ExecutionResult): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    const requestId = (args.contextValue as { requestId?: string } | undefined)?.requestId;
+    for (const error of result.errors) {
+      if (maskError(error.toJSON(), undefined).extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        app.log.error({ err: error.originalError ?? error, requestId, path: error.path }, 'internal error in a websocket operation');
+      }
+    }
+    return { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), requestId)) } as unknown as ExecutionResult;
+  };
+  /**
+   * The `next` messages of one subscription, written to its socket as graphql-ws would write them,
+   * but with the payload serialised once for every subscription that shares it.
+   */
+  const nextWriter = (socket: WebSocket, id: string, args: ExecutionArgs): NextWriter => {
+    const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    return ({ result, json }) => {
+      if (socket.readyState !== WebSocket.OPEN) return true;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return false;
+      socket.send(`${head}${json ?? JSON.stringify(masked(args, result))}}`);
+      return true;
+    };
+  };
   // Parsed and validated once per distinct text (as Apollo's document store does over HTTP): a
   // thousand clients subscribing with one document share its AST instead of holding a copy each.
   const documents = new Map<string, DocumentNode>();
@@ -88,7 +115,7 @@ export function attachWebSocketServer(
       schema,
       connectionInitWaitTimeout: app.config.webSocketInitTimeoutMs,
       // One execution per event for identical subscriptions of one viewer (see shared-subscriptions.ts).
-      subscribe: (args) => subscribeSharingExecutions(args, viewerOf(args), operationKeys.get(args) ?? randomUUID()),
+      subscribe: (args) => subscribeSharingExecutions(args, viewerOf(args), operationKeys.get(args) ?? randomUUID(), writers.get(args)),
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const state = stateOf(socket);
@@ -135,6 +162,7 @@ export function attachWebSocketServer(
           contextValue: createContext(app, state.viewer ?? null, `${state.requestId}:${id}`, ctx.extra.request.socket.remoteAddress ?? ''),
         } satisfies ExecutionArgs;
         operationKeys.set(args, JSON.stringify([documentIds.get(document), payload.operationName ?? null, payload.variables ?? null]));
+        writers.set(args, nextWriter(ctx.extra.socket, id, args));
         return args;
       },
       // Errors sent as `error` messages (validation, or a subscription refused while it is set up).
@@ -146,16 +174,7 @@ export function attachWebSocketServer(
           return masked.extensions?.code === 'INTERNAL_SERVER_ERROR' ? masked : error.toJSON();
         });
       },
-      onNext: (ctx, _id, _payload, args, result) => {
-        if (!result.errors?.length) return result;
-        const requestId = (args.contextValue as { requestId?: string } | undefined)?.requestId;
-        for (const error of result.errors) {
-          if (maskError(error.toJSON(), undefined).extensions?.code === 'INTERNAL_SERVER_ERROR') {
-            app.log.error({ err: error.originalError ?? error, requestId, path: error.path }, 'internal error in a websocket operation');
-          }
-        }
-        return { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), requestId)) } as unknown as typeof result;
-      },
+      onNext: (_ctx, _id, _payload, args, result) => masked(args, result) as typeof result,
     },
     wss,
     KEEP_ALIVE_MS,

@@ -15,11 +15,20 @@ const MAX_BUFFERED = 10_000;
  * else in the process meanwhile, such as the SLA scheduler's transaction, which holds the event log's
  * lock that ticket changes wait for.
  */
-const IN_A_ROW = 32;
+export const IN_A_ROW = 32;
+
+export const fellBehind = () => new GraphQLError('This subscription fell too far behind; resume it with the last cursor you received.');
+
+/** Takes a stream's events as they are accepted (push), instead of pulling them with next(). */
+export interface EventSink {
+  event(event: LogEvent): void;
+  /** The stream ended: closed, or failed with `error`. */
+  end(error: unknown): void;
+}
 
 /**
  * One subscriber's ordered, de-duplicated view of the log, as the AsyncIterator graphql-js
- * consumes. Stored events (the replay after a cursor) and live ones may overlap at the switch;
+ * consumes (or pushed to an EventSink). Stored events (the replay after a cursor) and live ones may overlap at the switch;
  * an event is delivered only if its seq is above the last one delivered, so the overlap is
  * neither lost nor repeated. While the replay runs, live events wait aside.
  */
@@ -30,6 +39,7 @@ export class EventStream implements AsyncIterableIterator<LogEvent> {
   private failure: unknown = null;
   private closed = false;
   private inARow = 0;
+  private sink: EventSink | null = null;
 
   constructor(
     /** The seq after which events are wanted. */
@@ -57,6 +67,13 @@ export class EventStream implements AsyncIterableIterator<LogEvent> {
     for (const event of held.sort((a, b) => a.seq - b.seq)) this.enqueue(event);
   }
 
+  /** From now on, events go to `sink` as they are accepted, in order; next() is no longer used. */
+  pushTo(sink: EventSink): void {
+    this.sink = sink;
+    for (const event of this.ready.splice(0)) sink.event(event);
+    if (this.closed) sink.end(this.failure);
+  }
+
   fail(error: unknown): void {
     if (this.closed) return;
     if (this.waiter) {
@@ -72,11 +89,13 @@ export class EventStream implements AsyncIterableIterator<LogEvent> {
     if (this.closed || event.seq <= this.last) return;
     this.last = event.seq;
     if (!this.accepts(event)) return;
-    if (this.waiter) {
+    if (this.sink) {
+      this.sink.event(event);
+    } else if (this.waiter) {
       this.waiter.resolve({ value: event, done: false });
       this.waiter = null;
     } else if (this.ready.length >= MAX_BUFFERED) {
-      this.fail(new GraphQLError('This subscription fell too far behind; resume it with the last cursor you received.'));
+      this.fail(fellBehind());
     } else {
       this.ready.push(event);
     }
@@ -113,6 +132,7 @@ export class EventStream implements AsyncIterableIterator<LogEvent> {
     this.waiter?.resolve({ value: undefined, done: true });
     this.waiter = null;
     this.onClose();
+    this.sink?.end(this.failure);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<LogEvent> {
