@@ -36,6 +36,22 @@ function snapshotProperties<E extends object>(meta: EntityMetadata<E>): EntityPr
   );
 }
 
+/** What turns an ORM-mapped row into a snapshot: its keys as `{ id }`, its custom types converted. Worked out once per entity. */
+const conversionsByEntity = new WeakMap<EntityMetadata, { references: string[]; customTyped: EntityProperty[] }>();
+
+function conversionsOf<E extends object>(meta: EntityMetadata<E>) {
+  let conversions = conversionsByEntity.get(meta);
+  if (!conversions) {
+    const props = snapshotProperties(meta);
+    conversions = {
+      references: props.filter((prop) => prop.kind === ReferenceKind.MANY_TO_ONE).map((prop) => prop.name),
+      customTyped: props.filter((prop) => prop.kind !== ReferenceKind.MANY_TO_ONE && prop.customType) as EntityProperty[],
+    };
+    conversionsByEntity.set(meta, conversions);
+  }
+  return conversions;
+}
+
 /** The select list of a snapshot of `entity`, its columns qualified with `alias` when given. */
 export function snapshotColumns<E extends object>(em: EntityManager, entity: EntityName<E>, alias?: string): string {
   const meta = em.getMetadata().get<E>(entity as string);
@@ -51,11 +67,15 @@ export function snapshotColumns<E extends object>(em: EntityManager, entity: Ent
  */
 export function toSnapshot<E extends object>(em: EntityManager, entity: EntityName<E>, row: Record<string, unknown>): Snapshot<E> {
   const meta = em.getMetadata().get<E>(entity as string);
+  const { references, customTyped } = conversionsOf(meta);
   const mapped = em.getComparator().mapResult<E>(meta.className, row as never) as Record<string, unknown>;
-  for (const prop of snapshotProperties(meta)) {
+  for (const name of references) {
+    const value = mapped[name];
+    mapped[name] = value == null ? null : { id: value };
+  }
+  for (const prop of customTyped) {
     const value = mapped[prop.name];
-    if (prop.kind === ReferenceKind.MANY_TO_ONE) mapped[prop.name] = value == null ? null : { id: value };
-    else if (prop.customType && value != null) mapped[prop.name] = prop.customType.convertToJSValue(value, em.getPlatform());
+    if (value != null) mapped[prop.name] = prop.customType!.convertToJSValue(value, em.getPlatform());
   }
   return mapped as Snapshot<E>;
 }

@@ -104,7 +104,11 @@ export class TicketChangeLog {
     return this.changes.length === 0;
   }
 
-  /** `updatedAt`: the ticket's time when it was touched behind the entity's back (a plain comment). */
+  /**
+   * Call it with the ticket's row locked (ticketToChange, or a ticket this transaction created):
+   * its reactors lock rows that come after tickets in the writers' lock order (outbox.ts).
+   * `updatedAt`: the ticket's time when it was touched behind the entity's back (a plain comment).
+   */
   async write(em: EntityManager, kind: TicketEventKind, details: { commentId?: string; at?: Date; updatedAt?: Date } = {}): Promise<void> {
     if (this.isEmpty) return;
     const at = details.at ?? new Date();
@@ -114,9 +118,6 @@ export class TicketChangeLog {
     const internal = this.changes.every((entry) => entry.internal);
     const after = { ...ticketState(this.ticket), ...(details.updatedAt ? { updatedAt: details.updatedAt.toISOString() } : {}) };
     await em.flush();
-    // The ticket's row before anything its reactors lock (outbox.ts: the lock order). Most commands
-    // have just updated it, and then this returns at once; links and approvals had not.
-    await em.execute('select id from tickets where id = ? for no key update', [this.ticket.id]);
     stageEvents(em, {
       topic: 'ticket',
       kind,
