@@ -151,6 +151,23 @@ describe('fan-out', () => {
   });
 });
 
+describe('the dispatcher', () => {
+  it('hands the instance its own commits without reading them back from the log', async () => {
+    const ticket = await openTicket(agent.client, 'Printer jams');
+    const received = subscribe(socket(server.wsUrl, agent.token), TicketEventsDocument, { ticketId: ticket.id, after: FROM_START });
+    await received.waitFor(1);
+    const started = Date.now();
+    const { background } = await countStatements(server.orm, async () => {
+      for (let i = 1; i <= 5; i += 1) await agent.client.data(UpdateTicketDocument, { input: { id: ticket.id, title: `Printer jams (${i})` } });
+      await received.waitFor(6);
+    });
+    expect(received.items.map((item) => item.ticketEvents.changes[0]?.to)).toEqual([expect.anything(), ...[1, 2, 3, 4, 5].map((i) => `Printer jams (${i})`)]);
+    // Five commits, no read of the log for them: only the one-second safety poll may have read.
+    const reads = background.filter((sql) => sql.startsWith('select * from events where seq >')).length;
+    expect(reads).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000));
+  });
+});
+
 describe('shared executions', () => {
   it('computes each viewer’s own result when several viewers follow a ticket with the same document', async () => {
     const requester = await factory.user();

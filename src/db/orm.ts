@@ -3,7 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { ENTITIES } from '../modules';
-import { eventCommitSubscriber } from '../modules/events/redis-doorbell';
+import { eventCommitSubscriber } from '../modules/events/committed';
 
 /** migrations/ at the repository root, or dist/migrations once compiled: the same path from here. */
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');

@@ -68,7 +68,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
 async function serve(config: Config, log: Logger, orm: MikroORM, embedded: boolean, closeDatabase: () => Promise<void>): Promise<RunningServer> {
   await prepareData(orm, config, embedded, log);
-  const doorbell = config.redisUrl ? new RedisDoorbell(config.redisUrl, log) : new PostgresDoorbell(orm.config.get('clientUrl')!, log);
+  const doorbell = config.redisUrl ? new RedisDoorbell(config.redisUrl, orm, log) : new PostgresDoorbell(orm.config.get('clientUrl')!, log);
   const events = new EventDispatcher(orm, doorbell, log);
   await events.start();
   const pruner = schedulePruning(orm, config.eventRetentionSeconds, log);

@@ -19,7 +19,7 @@ const BACKGROUND = [
  * ORM's one connection object, so wrapping its `execute` sees the statements of every request;
  * background statements are left out (they come and go with timing).
  */
-export async function countStatements(orm: MikroORM, work: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
+export async function countStatements(orm: MikroORM, work: () => Promise<unknown>): Promise<{ count: number; statements: string[]; background: string[] }> {
   const connection = orm.em.getDriver().getConnection() as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
   const original = connection.execute;
   const statements: string[] = [];
@@ -32,6 +32,7 @@ export async function countStatements(orm: MikroORM, work: () => Promise<unknown
   } finally {
     connection.execute = original;
   }
-  const own = statements.filter((sql) => !BACKGROUND.some((pattern) => pattern.test(sql.trim())));
-  return { count: own.length, statements: own };
+  const isBackground = (sql: string) => BACKGROUND.some((pattern) => pattern.test(sql.trim()));
+  const own = statements.filter((sql) => !isBackground(sql));
+  return { count: own.length, statements: own, background: statements.filter(isBackground) };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from '../../logger';
+import { isCommittingHere, onEventsCommitted, type CommittedEvents } from './committed';
 import { cursorExpired, EVENTS_CHANNEL } from './event-log';
 import { EventStream, type LogEvent } from './event-stream';
 
@@ -32,16 +33,19 @@ const toEvent = (row: EventRow): LogEvent => ({
 /** One ticket's events of one topic (queue events also name their ticket). */
 const ticketKey = (topic: string, ticketId: string) => `${topic}:${ticketId}`;
 
-/** Something that rings when events may have been committed; the dispatcher then reads them. */
+/**
+ * Something that rings when events may have been committed; the dispatcher then reads them. A ring
+ * may tell the last seq committed (a hint: without it, or beyond what was dispatched, the dispatcher reads).
+ */
 export interface Doorbell {
-  start(ring: () => void): Promise<void>;
+  start(ring: (lastSeq?: number) => void): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * PostgreSQL LISTEN on a dedicated connection. If the connection dies it reconnects with a backoff
  * and rings once connected, so the dispatcher catches up from its position: nothing is lost, since
- * the rings carry nothing but "look".
+ * the rings carry nothing but "look" (and how far to look).
  */
 export class PostgresDoorbell implements Doorbell {
   private client: Client | null = null;
@@ -53,12 +57,12 @@ export class PostgresDoorbell implements Doorbell {
     private readonly log: Logger,
   ) {}
 
-  async start(ring: () => void): Promise<void> {
+  async start(ring: (lastSeq?: number) => void): Promise<void> {
     this.stopped = false;
     await this.connect(ring);
   }
 
-  private async connect(ring: () => void): Promise<void> {
+  private async connect(ring: (lastSeq?: number) => void): Promise<void> {
     const client = new Client({ connectionString: this.url, application_name: 'deskgraph-events' });
     const lost = (error?: Error) => {
       if (this.client !== client) return;
@@ -72,7 +76,7 @@ export class PostgresDoorbell implements Doorbell {
     };
     client.on('error', lost);
     client.on('end', () => lost());
-    client.on('notification', () => ring());
+    client.on('notification', (message) => ring(Number(message.payload) || undefined));
     await client.connect();
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
     this.client = client;
@@ -80,7 +84,7 @@ export class PostgresDoorbell implements Doorbell {
     ring();
   }
 
-  private reconnect(ring: () => void): void {
+  private reconnect(ring: (lastSeq?: number) => void): void {
     if (this.stopped) return;
     this.connect(ring).catch((error) => {
       this.log.warn({ err: error }, 'event listener could not reconnect; retrying');
@@ -122,6 +126,10 @@ export class EventDispatcher {
   private again = false;
   private poll: NodeJS.Timeout | null = null;
   private running = false;
+  private stopHearing: (() => void) | null = null;
+  /** The highest seq a ring told of during a read, and this instance's commits heard meanwhile. */
+  private wanted = 0;
+  private readonly committedMeanwhile: CommittedEvents[] = [];
 
   constructor(
     private readonly orm: MikroORM,
@@ -134,13 +142,15 @@ export class EventDispatcher {
     const [{ seq }] = await this.em().execute<{ seq: string }[]>('select coalesce(max(seq), 0) as seq from events');
     this.position = Number(seq);
     this.running = true;
-    await this.doorbell.start(() => this.wake());
+    this.stopHearing = onEventsCommitted(this.orm, (committed) => this.committedHere(committed));
+    await this.doorbell.start((lastSeq) => this.wake(lastSeq));
     this.poll = setInterval(() => this.wake(), this.safetyPollMs);
     this.poll.unref();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopHearing?.();
     if (this.poll) clearInterval(this.poll);
     await this.doorbell.stop();
     await this.draining;
@@ -154,11 +164,17 @@ export class EventDispatcher {
     return this.position;
   }
 
-  /** Reads whatever was committed since the last read. Concurrent wakes coalesce. */
-  wake(): Promise<void> {
-    if (!this.running) return Promise.resolve();
+  /**
+   * Reads whatever was committed since the last read. Concurrent wakes coalesce; a ring that tells
+   * its last seq reads nothing when that was dispatched already (this instance's own commits).
+   */
+  wake(lastSeq?: number): Promise<void> {
+    if (!this.running || (lastSeq !== undefined && lastSeq <= this.position)) return Promise.resolve();
+    // The ring of one of this instance's commits, heard before the commit's own reply: committedHere follows.
+    if (lastSeq !== undefined && isCommittingHere(this.orm, lastSeq)) return Promise.resolve();
     if (this.draining) {
-      this.again = true;
+      if (lastSeq === undefined) this.again = true;
+      else this.wanted = Math.max(this.wanted, lastSeq);
       return this.draining;
     }
     this.draining = this.drain().finally(() => {
@@ -170,17 +186,43 @@ export class EventDispatcher {
   private async drain(): Promise<void> {
     try {
       do {
+        // Rings from here on ask for another read; earlier ones are answered by this one.
         this.again = false;
+        this.wanted = 0;
         for (;;) {
           const rows = await this.em().execute<EventRow[]>('select * from events where seq > ? order by seq limit ?', [this.position, BATCH]);
           for (const row of rows) this.dispatch(toEvent(row));
           if (rows.length) this.position = Number(rows[rows.length - 1].seq);
           if (rows.length < BATCH) break;
         }
-      } while (this.again && this.running);
+        // Own commits that arrived meanwhile, unless the read above brought them already.
+        for (const committed of this.committedMeanwhile.splice(0)) this.dispatchCommittedHere(committed);
+      } while (this.running && (this.again || this.wanted > this.position));
     } catch (error) {
       this.log.warn({ err: error }, 'reading the event log failed; the next wake retries');
     }
+  }
+
+  /**
+   * Events this instance has just committed are dispatched from memory, without reading them back,
+   * when they directly follow what was dispatched (during a read, once it is over); otherwise they
+   * are read, with whatever came before them. Either way each seq is dispatched once, in order.
+   */
+  private committedHere(committed: CommittedEvents): void {
+    if (!this.running) return;
+    if (this.draining) this.committedMeanwhile.push(committed);
+    else this.dispatchCommittedHere(committed);
+  }
+
+  private dispatchCommittedHere(committed: CommittedEvents): void {
+    if (committed.firstSeq !== this.position + 1) {
+      // Others' events come first (or these were read already): read, as for any ring.
+      if (committed.lastSeq > this.position) void this.wake();
+      return;
+    }
+    const drafts = JSON.parse(committed.json) as (Omit<LogEvent, 'seq' | 'occurredAt'> & { occurredAt: string })[];
+    drafts.forEach((draft, index) => this.dispatch({ ...draft, seq: committed.firstSeq + index, occurredAt: new Date(draft.occurredAt) }));
+    this.position = committed.lastSeq;
   }
 
   /** Internal consumers (the SLA scheduler) hear of every event this instance reads. */

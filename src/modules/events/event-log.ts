@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../logger';
-import { markEventsWritten } from './redis-doorbell';
+import { recordEventsWritten } from './committed';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -15,8 +15,9 @@ import { GraphQLError } from 'graphql';
  * highest seq I have seen" as a cursor. The cost is that writers serialise on their last statements
  * and commit only: the rest of their transactions runs concurrently.
  *
- * A trigger on `events` NOTIFYs `deskgraph_events` at commit: a doorbell for the dispatchers, never
- * the payload (they read the rows).
+ * A trigger on `events` NOTIFYs `deskgraph_events` at commit: a doorbell for the dispatchers that
+ * carries the last seq written, never the events (they read the rows, except those their own
+ * instance has just committed: see EventDispatcher.committedHere).
  */
 export const EVENTS_CHANNEL = 'deskgraph_events';
 
@@ -46,15 +47,20 @@ export async function lockEventLog(em: EntityManager): Promise<void> {
  */
 export async function writeEvents(em: EntityManager, events: EventDraft[]): Promise<void> {
   if (!events.length) return;
-  markEventsWritten(em);
-  await em.execute(
-    `with next as (update event_sequence set value = value + ? returning value - ? as base)
-     insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
-     select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
-            (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
-       from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)`,
-    [events.length, events.length, JSON.stringify(events)],
+  const json = JSON.stringify(events);
+  const rows: { base: string }[] = await em.execute(
+    `with next as (update event_sequence set value = value + ? returning value - ? as base),
+          written as (
+            insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
+            select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
+                   (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
+              from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)
+          )
+     select base from next`,
+    [events.length, events.length, json],
   );
+  const base = Number(rows[0].base);
+  recordEventsWritten(em, { firstSeq: base + 1, lastSeq: base + events.length, json });
 }
 
 const CURSOR_PREFIX = 'ev1:';
