@@ -32,7 +32,7 @@ import {
   type ToFloor,
   type ToServer,
 } from './fanout-protocol';
-import { cpuSeconds, freePort, httpStatus, median, positiveInteger, Scratch, sleep, table, UsageError } from './lib';
+import { cpuSeconds, freePort, httpStatus, median, positiveInteger, Scratch, sleep, table, UsageError, withCleanUp } from './lib';
 
 export const description =
   'graphql-ws clients on one busy ticket: commit→receipt p50/p99/max, server memory per connection and CPU, vs. a bare ws broadcast; updateTicket throughput with and without the event log';
@@ -978,18 +978,17 @@ export async function run(args: string[]): Promise<void> {
   if (args.length) throw new UsageError(`fanout takes no arguments (see bench/README.md for its BENCH_* settings), got ${args.join(' ')}`);
   const config = settings();
   const scratch = new Scratch();
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void scratch.cleanUp().finally(() => process.exit(130));
+  let postgres: EmbeddedPostgres | undefined;
+  const cleanUp = async () => {
+    agent.destroy();
+    await postgres?.stop().catch(() => undefined);
+    await scratch.cleanUp();
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   process.stderr.write(
     `fanout: ${config.clients} clients (BENCH_CLIENTS) of ${config.viewers} agent(s) (BENCH_VIEWERS), ${config.updates} updates (BENCH_UPDATES) at ${config.rate}/s (BENCH_RATE), ` +
       `throughput ${config.throughputUpdates} per arm (BENCH_THROUGHPUT_UPDATES) at concurrency ${config.throughputConcurrency.join(', ')}...\n`,
   );
-  let postgres: EmbeddedPostgres | undefined;
-  try {
+  return withCleanUp(cleanUp, async () => {
     const dataDir = scratch.dataDir('fanout');
     postgres = await startPostgres(dataDir);
     const databaseUrl = postgres.urlFor(DATABASE);
@@ -1004,11 +1003,5 @@ export async function run(args: string[]): Promise<void> {
     const floor = await fanoutFloor(scratch, deskgraph.sample, config);
     const rates = await throughput(scratch, databaseUrl, secrets, dataDir, config, notes);
     process.stdout.write(report(config, deskgraph, floor, rates, notes, [loadAtStart, os.loadavg()[0]]));
-  } finally {
-    agent.destroy();
-    await postgres?.stop().catch(() => undefined);
-    await scratch.cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  });
 }

@@ -22,12 +22,10 @@ import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import { TokenService } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
-import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { toGlobalId } from '../src/graphql/global-id';
-import { createLogger } from '../src/logger';
 import { DEFAULT_IMPACT_DEPTH, IMPACT_SQL, impactQuery } from '../src/modules/assets/assets.impact';
-import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, median, percentile, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
+import { startServer } from '../src/server/app';
+import { median, percentile, positiveInteger, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   'assetImpact of a core service (100,000 assets, 500,000 relations, tens of thousands of dependants) through GraphQL vs. the same recursive query run directly with pg; p50/p99 latency';
@@ -183,31 +181,15 @@ export async function run(args: string[]): Promise<void> {
   const rounds = positiveInteger('BENCH_ROUNDS', 3);
   const warmUp = positiveInteger('BENCH_WARMUP', 5);
 
-  const scratch = new Scratch();
-  const log = createLogger('warn');
-  let postgres: EmbeddedPostgres | undefined;
-  let server: RunningServer | undefined;
-  let direct: PgClient | undefined;
-  const cleanUp = async () => {
-    await direct?.end().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
-    await scratch.cleanUp();
-  };
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-
-  return withCleanUp(cleanUp, async () => {
-    const database = await benchDatabase(scratch, log, 'impact');
-    postgres = database.postgres;
-    const databaseUrl = database.url;
+  return withBenchDatabase('impact', async ({ databaseUrl, log, say, hold }) => {
     const seeded = await seed(databaseUrl, assets, relations, say);
     say(`impact: seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
 
-    server = await startServer(
+    const server = hold(await startServer(
       loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: '0', JWT_SECRET, DATABASE_POOL_SIZE: '10' }),
       log,
-    );
-    direct = new PgClient({ connectionString: databaseUrl });
+    ), (running) => running.stop());
+    const direct = hold(new PgClient({ connectionString: databaseUrl }), (client) => client.end());
     await direct.connect();
     const [{ id: coreId }] = (await direct.query<{ id: string }>('select id from assets where tag = $1', [seeded.coreTag])).rows;
     const [{ id: adminId }] = (await direct.query<{ id: string }>(`select id from users where email = 'impact.admin@bench.example'`)).rows;

@@ -21,15 +21,13 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client as PgClient, Pool } from 'pg';
 import { loadConfig } from '../src/config';
-import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { toGlobalId } from '../src/graphql/global-id';
-import { createLogger } from '../src/logger';
 import { LANGUAGE_CODES } from '../src/modules/knowledge/knowledge.enums';
 import { knowledgePolicy } from '../src/modules/knowledge/knowledge.policy';
 import { articleFromRow, searchPageSql } from '../src/modules/knowledge/knowledge.search';
 import { searchCursor } from '../src/modules/knowledge/knowledge.service';
 import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
+import { positiveInteger, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   'searchArticles (page of 10 with rank and snippet, anonymous) through GraphQL vs. the same SQL over node:http + pg, with 100k EN/FR articles; req/s, p50/p99 per query';
@@ -333,24 +331,7 @@ export async function run(args: string[]): Promise<void> {
   const connections = positiveInteger('BENCH_CONNECTIONS', 16);
   const poolSize = 10;
 
-  const scratch = new Scratch();
-  const log = createLogger('warn');
-  let postgres: EmbeddedPostgres | undefined;
-  let server: RunningServer | undefined;
-  let baseline: { url: string; close(): Promise<void> } | undefined;
-  const cleanUp = async () => {
-    await baseline?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
-    await scratch.cleanUp();
-  };
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-
-  return withCleanUp(cleanUp, async () => {
-    const database = await benchDatabase(scratch, log, 'knowledge');
-    postgres = database.postgres;
-    const databaseUrl = database.url;
-
+  return withBenchDatabase('knowledge', async ({ databaseUrl, log, say, hold }) => {
     say(`knowledge: loading up to ${articles.toLocaleString('en')} articles...`);
     const loaded = await loadArticles(databaseUrl, articles, say);
     const stats = await (async () => {
@@ -369,7 +350,7 @@ export async function run(args: string[]): Promise<void> {
       }
     })();
 
-    server = await startServer(
+    const server = hold(await startServer(
       loadConfig({
         DATABASE_URL: databaseUrl,
         PORT: '0',
@@ -380,8 +361,8 @@ export async function run(args: string[]): Promise<void> {
         DATABASE_POOL_SIZE: String(poolSize),
       }),
       log,
-    );
-    baseline = await startBaseline(databaseUrl, server, poolSize);
+    ), (running) => running.stop());
+    const baseline = hold(await startBaseline(databaseUrl, server, poolSize), (plain) => plain.close());
 
     // Same answers from both, for every query.
     const cases: { query: string; body: string; graphql: string; plain: string }[] = [];

@@ -8,7 +8,7 @@ import { Client as PgClient } from 'pg';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate, openDatabase } from '../src/db/orm';
 import { seedTickets, type SeedResult } from '../src/demo/bulk-seed';
-import type { Logger } from '../src/logger';
+import { createLogger, type Logger } from '../src/logger';
 
 export { freePort };
 
@@ -73,6 +73,40 @@ export async function benchDatabase(scratch: Scratch, log: Logger, name: string)
   await migrate(orm);
   await orm.close();
   return { url, postgres };
+}
+
+/** What a benchmark on a database is given: see withBenchDatabase. */
+export interface BenchOnDatabase {
+  databaseUrl: string;
+  log: Logger;
+  /** A progress line on stderr (stdout carries the report). */
+  say(line: string): void;
+  /** Keeps `resource` to be closed by `close` when the benchmark ends; returns it. */
+  hold<R>(resource: R, close: (resource: R) => Promise<unknown>): R;
+}
+
+/**
+ * Runs a benchmark on benchDatabase's database. What it opens and `hold`s (servers, clients,
+ * connections) is closed when it ends, last opened first, then the database and the scratch
+ * directories: also on failure and on SIGINT/SIGTERM (withCleanUp).
+ */
+export async function withBenchDatabase<T>(name: string, body: (bench: BenchOnDatabase) => Promise<T>): Promise<T> {
+  const scratch = new Scratch();
+  const log = createLogger('warn');
+  const closers: (() => Promise<unknown>)[] = [];
+  const hold = <R>(resource: R, close: (resource: R) => Promise<unknown>): R => {
+    closers.push(() => close(resource).catch(() => undefined));
+    return resource;
+  };
+  const cleanUp = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await scratch.cleanUp();
+  };
+  return withCleanUp(cleanUp, async () => {
+    const database = await benchDatabase(scratch, log, name);
+    if (database.postgres) hold(database.postgres, (postgres) => postgres.stop());
+    return body({ databaseUrl: database.url, log, say: (line) => process.stderr.write(`${line}\n`), hold });
+  });
 }
 
 /** Left-aligned first column, right-aligned others. */

@@ -19,12 +19,10 @@ import autocannon from 'autocannon';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client as PgClient, Pool } from 'pg';
 import { loadConfig } from '../src/config';
-import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { SEED_GROUPS, SEED_PASSWORD } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
-import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, positiveInteger, Scratch, seedTicketsUpTo, table, UsageError, withCleanUp } from './lib';
+import { positiveInteger, seedTicketsUpTo, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   'an agent\'s queue page (50 open tickets of a group by priority, nested people and counts) through GraphQL vs. one hand-written SQL query over node:http + pg, with 1M tickets; req/s, p50/p99, SQL statements per request';
@@ -184,30 +182,12 @@ export async function run(args: string[]): Promise<void> {
   const connections = positiveInteger('BENCH_CONNECTIONS', 16);
   const poolSize = 10;
 
-  const scratch = new Scratch();
-  const log = createLogger('warn');
-  let postgres: EmbeddedPostgres | undefined;
-  let server: RunningServer | undefined;
-  let baseline: { url: string; close(): Promise<void> } | undefined;
-  const cleanUp = async () => {
-    await baseline?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
-    await scratch.cleanUp();
-  };
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-
-  return withCleanUp(cleanUp, async () => {
-    // The database: embedded in a temporary directory, or the one given.
-    const database = await benchDatabase(scratch, log, 'queue-page');
-    postgres = database.postgres;
-    const databaseUrl = database.url;
-
+  return withBenchDatabase('queue-page', async ({ databaseUrl, log, say, hold }) => {
     const seeded = await seedTicketsUpTo(databaseUrl, tickets, say);
     const group = seeded.groups.find((candidate) => candidate.name === SEED_GROUPS[0])!;
 
     // The real server, as `npm start` runs it, on the same database.
-    server = await startServer(
+    const server = hold(await startServer(
       loadConfig({
         DATABASE_URL: databaseUrl,
         PORT: '0',
@@ -218,7 +198,7 @@ export async function run(args: string[]): Promise<void> {
         DATABASE_POOL_SIZE: String(poolSize),
       }),
       log,
-    );
+    ), (running) => running.stop());
     const login = await post(
       server.url,
       JSON.stringify({
@@ -237,7 +217,7 @@ export async function run(args: string[]): Promise<void> {
         variables: { filter: { groupIds: [toGlobalId('Group', group.id)], status: OPEN }, orderBy: { field: 'PRIORITY', direction: 'ASC' }, first },
       });
     const body = requestBody(PAGE);
-    baseline = await startBaseline(databaseUrl, group.id, poolSize);
+    const baseline = hold(await startBaseline(databaseUrl, group.id, poolSize), (plain) => plain.close());
 
     // Same answer from both, and what one GraphQL request costs in statements (5 vs 50 rows: constant?).
     const graphql = await post(server.url, body, headers);

@@ -10,16 +10,14 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
-import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { SEED_GROUPS } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
-import { createLogger } from '../src/logger';
 import type { StoredCriteria } from '../src/modules/queues/queues.entities';
 import { toCriteria } from '../src/modules/queues/queues.reactor';
 import { matchesCriteria } from '../src/modules/tickets/tickets.match';
 import type { TicketState } from '../src/modules/tickets/tickets.history';
-import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, gql, positiveInteger, Scratch, seedTicketsUpTo, sleep, stats, table, UsageError, withCleanUp } from './lib';
+import { startServer } from '../src/server/app';
+import { gql, positiveInteger, seedTicketsUpTo, sleep, stats, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   '200 queues over 1M tickets: CPU to evaluate one ticket event against all queues, Queue.count and first-page latency, queueEvents delivery p99 to 1,000 subscribers';
@@ -52,32 +50,16 @@ export async function run(args: string[]): Promise<void> {
   const updates = positiveInteger('BENCH_UPDATES', 50);
   const requests = positiveInteger('BENCH_REQUESTS', 200);
 
-  const scratch = new Scratch();
-  const log = createLogger('warn');
-  let postgres: EmbeddedPostgres | undefined;
-  let server: RunningServer | undefined;
-  const clients: WsClient[] = [];
-  const cleanUp = async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
-    await server?.stop().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
-    await scratch.cleanUp();
-  };
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-
-  return withCleanUp(cleanUp, async () => {
-    const database = await benchDatabase(scratch, log, 'queues');
-    postgres = database.postgres;
-    const databaseUrl = database.url;
+  return withBenchDatabase('queues', async ({ databaseUrl, log, say, hold }) => {
     const seeded = await seedTicketsUpTo(databaseUrl, tickets, say);
     const groups = SEED_GROUPS.map((name) => seeded.groups.find((group) => group.name === name)!);
-    const pg = new PgClient({ connectionString: databaseUrl });
+    const pg = hold(new PgClient({ connectionString: databaseUrl }), (client) => client.end());
     // A connection dropped under us (server restart, pg_terminate_backend) must fail the run, not crash node.
     pg.on('error', (error) => say(`benchmark's own database connection failed: ${error.message}`));
     await pg.connect();
     const tags = (await pg.query<{ tag: string }>(`select tag from (select unnest(tags) as tag from tickets limit 200000) t group by tag order by count(*) desc limit 8`)).rows.map((row) => row.tag);
 
-    server = await startServer(
+    const server = hold(await startServer(
       loadConfig({
         DATABASE_URL: databaseUrl,
         PORT: '0',
@@ -90,7 +72,8 @@ export async function run(args: string[]): Promise<void> {
         DATABASE_POOL_SIZE: '10',
       }),
       log,
-    );
+    ), (running) => running.stop());
+    const clients = hold<WsClient[]>([], (open) => Promise.all(open.map((client) => client.dispose())));
     const url = server.url;
     const { login } = await gql<{ login: { token: string | null } }>(url, 'mutation($input: LoginInput!) { login(input: $input) { token } }', {
       input: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
@@ -224,7 +207,6 @@ export async function run(args: string[]): Promise<void> {
     }
     const loadAfter = os.loadavg();
     const [{ total }] = (await pg.query<{ total: string }>('select count(*) as total from tickets')).rows;
-    await pg.end();
 
     const c = stats(count);
     const p = stats(page);

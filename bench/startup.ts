@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { createLogger } from '../src/logger';
-import { freePort, httpStatus, median, ms, positiveInteger, Scratch, sleep, table, UsageError } from './lib';
+import { freePort, httpStatus, median, ms, positiveInteger, Scratch, sleep, table, UsageError, withCleanUp } from './lib';
 
 export const description = 'spawn of node dist/src/main.js to the first 200 from /readyz, fresh and existing DATA_DIR, vs. bare embedded PostgreSQL start';
 
@@ -155,18 +155,9 @@ export async function run(args: string[]): Promise<void> {
   if (args.length) throw new UsageError(`startup takes no arguments (runs: BENCH_RUNS), got ${args.join(' ')}`);
   const runs = positiveInteger('BENCH_RUNS', 5);
   const scratch = new Scratch();
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: cleaning up\n`);
-    void scratch.cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   process.stderr.write(`startup: ${runs} runs per case (BENCH_RUNS)...\n`);
-  try {
-    process.stdout.write(report(await measure(scratch, runs), runs));
-  } finally {
-    await scratch.cleanUp();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
+  await withCleanUp(
+    () => scratch.cleanUp(),
+    async () => process.stdout.write(report(await measure(scratch, runs), runs)),
+  );
 }

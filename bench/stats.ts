@@ -19,17 +19,15 @@ import { Client as PgClient } from 'pg';
 import { Role } from '../src/auth/roles';
 import { TokenService } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
-import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { seedTickets } from '../src/demo/bulk-seed';
-import { createLogger } from '../src/logger';
 import { statsQuery } from '../src/modules/analytics/analytics.query';
 import { AnalyticsService } from '../src/modules/analytics/analytics.service';
 import { TicketDimension, TicketMetric } from '../src/modules/analytics/analytics.types';
 import { toCriteria } from '../src/modules/tickets/tickets.resolver';
 import type { TicketFilter } from '../src/modules/tickets/tickets.types';
 import { loadViewer } from '../src/modules/users/session.service';
-import { startServer, type RunningServer } from '../src/server/app';
-import { benchDatabase, median, percentile, positiveInteger, Scratch, table, UsageError, withCleanUp } from './lib';
+import { startServer } from '../src/server/app';
+import { median, percentile, positiveInteger, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   'ticketStats (SLA met rate and median time to resolve by group x week over a year of 1,000,000 tickets) through GraphQL vs. the same SQL run directly with pg; p50/p99 latency';
@@ -79,24 +77,8 @@ export async function run(args: string[]): Promise<void> {
   const rounds = positiveInteger('BENCH_ROUNDS', 3);
   const warmUp = positiveInteger('BENCH_WARMUP', 3);
 
-  const scratch = new Scratch();
-  const log = createLogger('warn');
-  let postgres: EmbeddedPostgres | undefined;
-  let server: RunningServer | undefined;
-  let direct: PgClient | undefined;
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  const cleanUp = async () => {
-    await direct?.end().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
-    await scratch.cleanUp();
-  };
-
-  await withCleanUp(cleanUp, async () => {
-    const database = await benchDatabase(scratch, log, 'stats');
-    postgres = database.postgres;
-    const databaseUrl = database.url;
-    direct = new PgClient({ connectionString: databaseUrl });
+  await withBenchDatabase('stats', async ({ databaseUrl, log, say, hold }) => {
+    const direct = hold(new PgClient({ connectionString: databaseUrl }), (client) => client.end());
     await direct.connect();
     // A database this benchmark already seeded is reused as it is (BENCH_DATABASE_URL, for iterating).
     const [{ count: existing }] = (await direct.query<{ count: number }>('select count(*)::int as count from tickets')).rows;
@@ -123,7 +105,7 @@ export async function run(args: string[]): Promise<void> {
     ).rows;
 
     const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: '0', JWT_SECRET, DATABASE_POOL_SIZE: '10' });
-    server = await startServer(config, log);
+    const server = hold(await startServer(config, log), (running) => running.stop());
     const token = new TokenService(JWT_SECRET, 3600).issue(analystId);
     const em = server.orm.em.fork();
     const viewer = (await loadViewer(em, analystId))!;
