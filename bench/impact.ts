@@ -21,10 +21,8 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import { TokenService } from '../src/auth/tokens';
-import { loadConfig } from '../src/config';
 import { toGlobalId } from '../src/graphql/global-id';
 import { DEFAULT_IMPACT_DEPTH, IMPACT_SQL, impactQuery } from '../src/modules/assets/assets.impact';
-import { startServer } from '../src/server/app';
 import { median, percentile, positiveInteger, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
@@ -181,14 +179,11 @@ export async function run(args: string[]): Promise<void> {
   const rounds = positiveInteger('BENCH_ROUNDS', 3);
   const warmUp = positiveInteger('BENCH_WARMUP', 5);
 
-  return withBenchDatabase('impact', async ({ databaseUrl, log, say, hold }) => {
+  return withBenchDatabase('impact', async ({ databaseUrl, say, hold, startServer }) => {
     const seeded = await seed(databaseUrl, assets, relations, say);
     say(`impact: seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
 
-    const server = hold(await startServer(
-      loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: '0', JWT_SECRET, DATABASE_POOL_SIZE: '10' }),
-      log,
-    ), (running) => running.stop());
+    const server = await startServer({ JWT_SECRET });
     const direct = hold(new PgClient({ connectionString: databaseUrl }), (client) => client.end());
     await direct.connect();
     const [{ id: coreId }] = (await direct.query<{ id: string }>('select id from assets where tag = $1', [seeded.coreTag])).rows;

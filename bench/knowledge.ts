@@ -14,20 +14,17 @@
  * count).
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client as PgClient, Pool } from 'pg';
-import { loadConfig } from '../src/config';
 import { toGlobalId } from '../src/graphql/global-id';
 import { LANGUAGE_CODES } from '../src/modules/knowledge/knowledge.enums';
 import { knowledgePolicy } from '../src/modules/knowledge/knowledge.policy';
 import { articleFromRow, searchPageSql } from '../src/modules/knowledge/knowledge.search';
 import { searchCursor } from '../src/modules/knowledge/knowledge.service';
-import { startServer, type RunningServer } from '../src/server/app';
-import { positiveInteger, table, UsageError, withBenchDatabase } from './lib';
+import type { RunningServer } from '../src/server/app';
+import { positiveInteger, serveJson, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   'searchArticles (page of 10 with rank and snippet, anonymous) through GraphQL vs. the same SQL over node:http + pg, with 100k EN/FR articles; req/s, p50/p99 per query';
@@ -257,30 +254,11 @@ export async function startBaseline(
       data: { searchArticles: { pageInfo: { hasNextPage: rows.length > variables.first, endCursor: page[page.length - 1]?.cursor ?? null }, edges: page } },
     });
   };
-  const server_ = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      answer(Buffer.concat(chunks).toString('utf8')).then(
-        (text) => {
-          response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-          response.end(text);
-        },
-        (error: Error) => {
-          response.writeHead(500, { 'content-type': 'text/plain' });
-          response.end(error.message);
-        },
-      );
-    });
-  });
-  server_.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server_.listen(0, '127.0.0.1', resolve));
-  const { port } = server_.address() as AddressInfo;
+  const baseline = await serveJson('/search', answer);
   return {
-    url: `http://127.0.0.1:${port}/search`,
+    url: baseline.url,
     close: async () => {
-      server_.closeAllConnections();
-      await new Promise<void>((resolve) => server_.close(() => resolve()));
+      await baseline.close();
       await pool.end();
     },
   };
@@ -331,7 +309,7 @@ export async function run(args: string[]): Promise<void> {
   const connections = positiveInteger('BENCH_CONNECTIONS', 16);
   const poolSize = 10;
 
-  return withBenchDatabase('knowledge', async ({ databaseUrl, log, say, hold }) => {
+  return withBenchDatabase('knowledge', async ({ databaseUrl, say, hold, startServer }) => {
     say(`knowledge: loading up to ${articles.toLocaleString('en')} articles...`);
     const loaded = await loadArticles(databaseUrl, articles, say);
     const stats = await (async () => {
@@ -350,18 +328,7 @@ export async function run(args: string[]): Promise<void> {
       }
     })();
 
-    const server = hold(await startServer(
-      loadConfig({
-        DATABASE_URL: databaseUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DEMO_DATA: '0',
-        JWT_SECRET: 'knowledge-benchmark-secret-0123456789abcdef',
-        DATABASE_POOL_SIZE: String(poolSize),
-      }),
-      log,
-    ), (running) => running.stop());
+    const server = await startServer({ JWT_SECRET: 'knowledge-benchmark-secret-0123456789abcdef', DATABASE_POOL_SIZE: String(poolSize) });
     const baseline = hold(await startBaseline(databaseUrl, server, poolSize), (plain) => plain.close());
 
     // Same answers from both, for every query.

@@ -2,13 +2,16 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate, openDatabase } from '../src/db/orm';
 import { seedTickets, type SeedResult } from '../src/demo/bulk-seed';
+import { loadConfig, type Config } from '../src/config';
 import { createLogger, type Logger } from '../src/logger';
+import { startServer, type RunningServer } from '../src/server/app';
 
 export { freePort };
 
@@ -83,6 +86,8 @@ export interface BenchOnDatabase {
   say(line: string): void;
   /** Keeps `resource` to be closed by `close` when the benchmark ends; returns it. */
   hold<R>(resource: R, close: (resource: R) => Promise<unknown>): R;
+  /** The real server on this database, as `npm start` runs it (quiet, any free port), `env` on top; held. */
+  startServer(env: Record<string, string>): Promise<RunningServer & { config: Config }>;
 }
 
 /**
@@ -105,8 +110,46 @@ export async function withBenchDatabase<T>(name: string, body: (bench: BenchOnDa
   return withCleanUp(cleanUp, async () => {
     const database = await benchDatabase(scratch, log, name);
     if (database.postgres) hold(database.postgres, (postgres) => postgres.stop());
-    return body({ databaseUrl: database.url, log, say: (line) => process.stderr.write(`${line}\n`), hold });
+    const startBenchServer = async (env: Record<string, string>) => {
+      const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: '0', DATABASE_POOL_SIZE: '10', ...env });
+      const server = hold(await startServer(config, log), (running) => running.stop());
+      return Object.assign(server, { config });
+    };
+    return body({ databaseUrl: database.url, log, say: (line) => process.stderr.write(`${line}\n`), hold, startServer: startBenchServer });
   });
+}
+
+/**
+ * A plain `node:http` server (a benchmark's baseline) answering every request with `answer(body)` as
+ * JSON, or 500 with the error's message.
+ */
+export async function serveJson(path: string, answer: (body: string) => Promise<string>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      answer(Buffer.concat(chunks).toString('utf8')).then(
+        (text) => {
+          response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          response.end(text);
+        },
+        (error: Error) => {
+          response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end(error.message);
+        },
+      );
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Left-aligned first column, right-aligned others. */

@@ -11,18 +11,15 @@
  * or one seeded before: tickets are only added up to BENCH_TICKETS).
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client as PgClient, Pool } from 'pg';
-import { loadConfig } from '../src/config';
 import { SEED_GROUPS, SEED_PASSWORD } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
-import { startServer, type RunningServer } from '../src/server/app';
-import { positiveInteger, seedTicketsUpTo, table, UsageError, withBenchDatabase } from './lib';
+import type { RunningServer } from '../src/server/app';
+import { positiveInteger, serveJson, seedTicketsUpTo, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
   'an agent\'s queue page (50 open tickets of a group by priority, nested people and counts) through GraphQL vs. one hand-written SQL query over node:http + pg, with 1M tickets; req/s, p50/p99, SQL statements per request';
@@ -79,29 +76,11 @@ select json_build_object('data', json_build_object('tickets', json_build_object(
 /** node:http + pg: every POST answers the baseline body for the group. */
 async function startBaseline(databaseUrl: string, groupId: string, poolSize: number): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      pool.query<{ body: string }>({ name: 'queue-page', text: BASELINE_SQL, values: [groupId] }).then(
-        ({ rows }) => {
-          response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-          response.end(rows[0].body);
-        },
-        (error: Error) => {
-          response.writeHead(500, { 'content-type': 'text/plain' });
-          response.end(error.message);
-        },
-      );
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const baseline = await serveJson('/queue', async () => (await pool.query<{ body: string }>({ name: 'queue-page', text: BASELINE_SQL, values: [groupId] })).rows[0].body);
   return {
-    url: `http://127.0.0.1:${port}/queue`,
+    url: baseline.url,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await baseline.close();
       await pool.end();
     },
   };
@@ -182,23 +161,12 @@ export async function run(args: string[]): Promise<void> {
   const connections = positiveInteger('BENCH_CONNECTIONS', 16);
   const poolSize = 10;
 
-  return withBenchDatabase('queue-page', async ({ databaseUrl, log, say, hold }) => {
+  return withBenchDatabase('queue-page', async ({ databaseUrl, say, hold, startServer }) => {
     const seeded = await seedTicketsUpTo(databaseUrl, tickets, say);
     const group = seeded.groups.find((candidate) => candidate.name === SEED_GROUPS[0])!;
 
     // The real server, as `npm start` runs it, on the same database.
-    const server = hold(await startServer(
-      loadConfig({
-        DATABASE_URL: databaseUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DEMO_DATA: '0',
-        JWT_SECRET: 'queue-page-benchmark-secret-0123456789abcdef',
-        DATABASE_POOL_SIZE: String(poolSize),
-      }),
-      log,
-    ), (running) => running.stop());
+    const server = await startServer({ JWT_SECRET: 'queue-page-benchmark-secret-0123456789abcdef', DATABASE_POOL_SIZE: String(poolSize) });
     const login = await post(
       server.url,
       JSON.stringify({

@@ -9,14 +9,12 @@ import os from 'node:os';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config';
 import { SEED_GROUPS } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
 import type { StoredCriteria } from '../src/modules/queues/queues.entities';
 import { toCriteria } from '../src/modules/queues/queues.reactor';
 import { matchesCriteria } from '../src/modules/tickets/tickets.match';
 import type { TicketState } from '../src/modules/tickets/tickets.history';
-import { startServer } from '../src/server/app';
 import { gql, positiveInteger, seedTicketsUpTo, sleep, stats, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
@@ -50,7 +48,7 @@ export async function run(args: string[]): Promise<void> {
   const updates = positiveInteger('BENCH_UPDATES', 50);
   const requests = positiveInteger('BENCH_REQUESTS', 200);
 
-  return withBenchDatabase('queues', async ({ databaseUrl, log, say, hold }) => {
+  return withBenchDatabase('queues', async ({ databaseUrl, say, hold, startServer }) => {
     const seeded = await seedTicketsUpTo(databaseUrl, tickets, say);
     const groups = SEED_GROUPS.map((name) => seeded.groups.find((group) => group.name === name)!);
     const pg = hold(new PgClient({ connectionString: databaseUrl }), (client) => client.end());
@@ -59,20 +57,7 @@ export async function run(args: string[]): Promise<void> {
     await pg.connect();
     const tags = (await pg.query<{ tag: string }>(`select tag from (select unnest(tags) as tag from tickets limit 200000) t group by tag order by count(*) desc limit 8`)).rows.map((row) => row.tag);
 
-    const server = hold(await startServer(
-      loadConfig({
-        DATABASE_URL: databaseUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DEMO_DATA: '0',
-        JWT_SECRET: 'queues-benchmark-secret-0123456789abcdef01',
-        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-        BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        DATABASE_POOL_SIZE: '10',
-      }),
-      log,
-    ), (running) => running.stop());
+    const server = await startServer({ JWT_SECRET: 'queues-benchmark-secret-0123456789abcdef01', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD });
     const clients = hold<WsClient[]>([], (open) => Promise.all(open.map((client) => client.dispose())));
     const url = server.url;
     const { login } = await gql<{ login: { token: string | null } }>(url, 'mutation($input: LoginInput!) { login(input: $input) { token } }', {

@@ -18,7 +18,6 @@ import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import { Role } from '../src/auth/roles';
 import { TokenService } from '../src/auth/tokens';
-import { loadConfig } from '../src/config';
 import { seedTickets } from '../src/demo/bulk-seed';
 import { statsQuery } from '../src/modules/analytics/analytics.query';
 import { AnalyticsService } from '../src/modules/analytics/analytics.service';
@@ -26,7 +25,6 @@ import { TicketDimension, TicketMetric } from '../src/modules/analytics/analytic
 import { toCriteria } from '../src/modules/tickets/tickets.resolver';
 import type { TicketFilter } from '../src/modules/tickets/tickets.types';
 import { loadViewer } from '../src/modules/users/session.service';
-import { startServer } from '../src/server/app';
 import { median, percentile, positiveInteger, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
@@ -77,7 +75,7 @@ export async function run(args: string[]): Promise<void> {
   const rounds = positiveInteger('BENCH_ROUNDS', 3);
   const warmUp = positiveInteger('BENCH_WARMUP', 3);
 
-  await withBenchDatabase('stats', async ({ databaseUrl, log, say, hold }) => {
+  await withBenchDatabase('stats', async ({ databaseUrl, say, hold, startServer }) => {
     const direct = hold(new PgClient({ connectionString: databaseUrl }), (client) => client.end());
     await direct.connect();
     // A database this benchmark already seeded is reused as it is (BENCH_DATABASE_URL, for iterating).
@@ -104,8 +102,8 @@ export async function run(args: string[]): Promise<void> {
       )
     ).rows;
 
-    const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: '0', JWT_SECRET, DATABASE_POOL_SIZE: '10' });
-    const server = hold(await startServer(config, log), (running) => running.stop());
+    const server = await startServer({ JWT_SECRET });
+    const { config } = server;
     const token = new TokenService(JWT_SECRET, 3600).issue(analystId);
     const em = server.orm.em.fork();
     const viewer = (await loadViewer(em, analystId))!;
