@@ -169,6 +169,15 @@ describe('updateAsset and the lifecycle', () => {
     expect(taken.userErrors.map((error) => [error.field, error.code])).toEqual([[['input', 'tag'], 'ALREADY_EXISTS']]);
   });
 
+  it('applies concurrent edits that name no version one after the other, refusing none', async () => {
+    const asset = await createAsset({ name: 'Busy asset' });
+    const edits = await Promise.all(
+      ['Lyon', 'Paris', 'Nantes', 'Lille', 'Brest', 'Metz'].map((location) => agent.client.data(UpdateAssetDocument, { input: { id: asset.id, location } })),
+    );
+    expect(edits.flatMap(({ updateAsset }) => updateAsset.userErrors)).toEqual([]);
+    expect(edits.map(({ updateAsset }) => updateAsset.asset!.version).sort()).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
   it('follows the lifecycle: RETIRED through retireAsset with a reason, DISPOSED for good', async () => {
     const asset = await createAsset({ status: AssetStatus.InUse });
     const move = (status: AssetStatus) => agent.client.data(UpdateAssetDocument, { input: { id: asset.id, status } });

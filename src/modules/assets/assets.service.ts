@@ -1,4 +1,4 @@
-import { ref, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { LockMode, ref, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
 import { diff } from '../../db/field-changes';
 import { containsText } from '../../db/text-match';
@@ -176,7 +176,7 @@ export class AssetsService {
   async updateAsset(command: UpdateAssetCommand): Promise<Asset> {
     this.checkMayChange('id');
     return this.ctx.em.transactional(async (em) => {
-      const asset = await this.visibleAsset(em, command.id, 'id');
+      const asset = await this.visibleAsset(em, command.id, 'id', { lock: true });
       const problems = new Problems();
       checkVersion(problems, asset.version, command.expectedVersion);
       checkText(problems, command.tag, 'tag', MAX_TAG);
@@ -231,7 +231,7 @@ export class AssetsService {
   async retireAsset(command: RetireAssetCommand): Promise<Asset> {
     this.checkMayChange('id');
     return this.ctx.em.transactional(async (em) => {
-      const asset = await this.visibleAsset(em, command.id, 'id');
+      const asset = await this.visibleAsset(em, command.id, 'id', { lock: true });
       const problems = new Problems();
       checkVersion(problems, asset.version, command.expectedVersion);
       checkText(problems, command.reason, 'reason', MAX_REASON);
@@ -317,8 +317,12 @@ export class AssetsService {
   }
 
   /** The asset behind an id, or NOT_FOUND when it does not exist or the actor may not see it. */
-  private async visibleAsset(em: EntityManager, id: string, field: string): Promise<Asset> {
-    const asset = await em.findOne(Asset, id);
+  /**
+   * The asset behind an id, or NOT_FOUND. With `lock`, for a command that changes it: commands on one
+   * asset then take turns, instead of the second failing a version check its client never asked for.
+   */
+  private async visibleAsset(em: EntityManager, id: string, field: string, options: { lock?: boolean } = {}): Promise<Asset> {
+    const asset = await em.findOne(Asset, id, options.lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
     if (!asset || (this.ctx.viewer && !assetsPolicy.canSeeAsset(this.ctx.viewer, asset))) fail(UserErrorCode.NOT_FOUND, 'No asset has this id.', field);
     return asset;
   }
