@@ -10,9 +10,10 @@
  *   src/modules/events/event-log.ts (which every caller reads at call time: `(0,
  *   event_log_1.writeEvents)(…)` in the CommonJS output of outbox.ts), `lockEventLog` (the counter's
  *   row lock) and `writeEvents` (the counter's update and the `events` insert, with its NOTIFY
- *   trigger) by nothing. Everything else of a mutation (its transaction, the ticket's history rows,
- *   what other domains do in it, queue counts included, the response) stays the same; what goes is
- *   the lock, the insert and the dispatcher's read after each NOTIFY. The orchestrator checks on
+ *   trigger) by nothing but the read sent with them, if any (a queue task's), which runs alone.
+ *   Everything else of a mutation (its transaction, the ticket's history rows, what other domains
+ *   do in it, queue counts included, the response) stays the same; what goes is the lock, the
+ *   insert and the dispatcher's read after each NOTIFY. The orchestrator checks on
  *   `events` that each arm wrote what it should.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -27,12 +28,11 @@ const exportsOfEventLog = eventLog as {
 };
 let enabled = true;
 const { writeEvents, lockEventLog } = exportsOfEventLog;
-exportsOfEventLog.writeEvents = async (em: EntityManager, events: eventLog.EventDraft[]): Promise<void> => {
-  if (enabled) await writeEvents(em, events);
-};
-exportsOfEventLog.lockEventLog = async (em: EntityManager): Promise<void> => {
-  if (enabled) await lockEventLog(em);
-};
+const readAlone = <Row>(em: EntityManager, then?: eventLog.Statement): Promise<Row[]> | Row[] => (then ? em.execute<Row[]>(then.sql, then.params ?? []) : []);
+exportsOfEventLog.writeEvents = async <Row>(em: EntityManager, events: eventLog.EventDraft[], then?: eventLog.Statement): Promise<Row[]> =>
+  enabled ? writeEvents<Row>(em, events, then) : readAlone<Row>(em, then);
+exportsOfEventLog.lockEventLog = async <Row>(em: EntityManager, then?: eventLog.Statement): Promise<Row[]> =>
+  enabled ? lockEventLog<Row>(em, then) : readAlone<Row>(em, then);
 
 const reply = (message: FromServer) => process.send?.(message);
 

@@ -1,5 +1,5 @@
 import type { Client } from 'graphql-ws';
-import { decodeCursor, encodeCursor } from '../src/modules/events/event-log';
+import { decodeCursor, encodeCursor, lockEventLog, writeEvents } from '../src/modules/events/event-log';
 import {
   AddCommentDocument,
   AssignTicketDocument,
@@ -181,4 +181,34 @@ describe('the event log under concurrency', () => {
     const [{ max, count }] = await sql.execute('select max(seq) as max, count(*) as count from events');
     expect(Number(max)).toBe(Number(count));
   }, 60_000);
+});
+
+describe('the event counter lock', () => {
+  it('runs the read sent with it once it is held, so that the read sees what the previous holder committed', async () => {
+    let lockHeld!: () => void;
+    let mayCommit!: () => void;
+    const held = new Promise<void>((resolve) => (lockHeld = resolve));
+    const released = new Promise<void>((resolve) => (mayCommit = resolve));
+    const holder = server.orm.em.fork().transactional(async (em) => {
+      await lockEventLog(em);
+      await writeEvents(em, [{ topic: 'probe', kind: 'PROBE', ticketId: null, actorId: null, occurredAt: new Date(), internal: true, data: {} }]);
+      lockHeld();
+      await released;
+    });
+    await held;
+    const reader = server.orm.em.fork().transactional((em) => lockEventLog<{ seq: string }>(em, { sql: 'select max(seq) as seq from events' }));
+    // Commit only once the reader is waiting for the lock: its statements were sent before the commit.
+    const sql = server.orm.em.fork();
+    for (;;) {
+      const [{ waiting }] = await sql.execute<{ waiting: boolean }[]>(
+        `select exists (select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%event_sequence for update%') as waiting`,
+      );
+      if (waiting) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    mayCommit();
+    await holder;
+    const [{ max }] = await sql.execute<{ max: string }[]>(`select max(seq) as max from events where topic = 'probe'`);
+    expect((await reader)[0].seq).toBe(max);
+  });
 });

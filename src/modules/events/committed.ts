@@ -7,19 +7,26 @@ export interface CommittedEvents {
   json: string;
 }
 
-// By the (outermost) transaction that wrote them; told once it commits, never before.
-const writtenBy = new WeakMap<object, CommittedEvents>();
+// By the (outermost) transaction that wrote them, with the last seq of each of its writes; told once
+// it commits, never before.
+const writtenBy = new WeakMap<object, { committed: CommittedEvents; lastSeqs: number[] }>();
 // By ORM configuration: the last seqs written by transactions that have not finished yet.
 const committingByOrm = new WeakMap<object, Set<number>>();
 // By ORM configuration (every fork of one ORM shares it): two servers in one process, on two
 // databases, must not hear of each other's commits.
 const listenersByOrm = new WeakMap<object, Set<(committed: CommittedEvents) => void>>();
 
-export function recordEventsWritten(em: EntityManager, committed: CommittedEvents): void {
-  writtenBy.set(em.getTransactionContext() as object, committed);
+/** One write of a transaction's; a later write of the same transaction follows on (it holds the counter's lock). */
+export function recordEventsWritten(em: EntityManager, written: CommittedEvents): void {
+  const transaction = em.getTransactionContext() as object;
+  const earlier = writtenBy.get(transaction);
+  const committed = earlier
+    ? { firstSeq: earlier.committed.firstSeq, lastSeq: written.lastSeq, json: `${earlier.committed.json.slice(0, -1)},${written.json.slice(1)}` }
+    : written;
+  writtenBy.set(transaction, { committed, lastSeqs: [...(earlier?.lastSeqs ?? []), written.lastSeq] });
   let committing = committingByOrm.get(em.config);
   if (!committing) committingByOrm.set(em.config, (committing = new Set()));
-  committing.add(committed.lastSeq);
+  committing.add(written.lastSeq);
 }
 
 /** Whether a transaction of `orm`'s wrote events up to `lastSeq` and has not finished: its commit will be told. */
@@ -28,9 +35,10 @@ export function isCommittingHere(orm: MikroORM, lastSeq: number): boolean {
 }
 
 function finished(args: TransactionEventArgs): CommittedEvents | undefined {
-  const committed = args.transaction ? writtenBy.get(args.transaction as object) : undefined;
-  if (committed) committingByOrm.get(args.em.config)?.delete(committed.lastSeq);
-  return committed;
+  const written = args.transaction ? writtenBy.get(args.transaction as object) : undefined;
+  const committing = committingByOrm.get(args.em.config);
+  for (const lastSeq of written?.lastSeqs ?? []) committing?.delete(lastSeq);
+  return written?.committed;
 }
 
 /** Calls `listener` after each commit of `orm`'s that wrote events; returns how to stop. */

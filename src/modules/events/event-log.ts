@@ -31,36 +31,61 @@ export interface EventDraft {
   data: unknown;
 }
 
+/** A statement and its parameters (`?`). */
+export interface Statement {
+  sql: string;
+  params?: unknown[];
+}
+
 /**
- * Takes the event counter's row lock for the rest of the transaction. Writers take it last (the
- * outbox does); a transaction that must not let any writer commit meanwhile (a queue recount, the
- * SLA scheduler's batch) may take it first, provided it then never waits for a row lock a writer
- * could hold: see outbox.ts for the order.
+ * Takes the event counter's row lock for the rest of the transaction. Writers take it with their
+ * first write (the outbox's, at the end of the transaction); a transaction that must not let any
+ * writer commit meanwhile (a queue recount, the SLA scheduler's batch) may take it first, provided
+ * it then never waits for a row lock a writer could hold: see outbox.ts for the order.
+ *
+ * `then`, if given, is sent in the same round trip and its rows returned (see `withReadAfter`).
  */
-export async function lockEventLog(em: EntityManager): Promise<void> {
-  await em.execute('select value from event_sequence for update');
+export async function lockEventLog<Row>(em: EntityManager, then?: Statement): Promise<Row[]> {
+  const [, rows] = await withReadAfter<Row>(em, { sql: 'select value from event_sequence for update' }, then);
+  return rows;
 }
 
 /**
  * Inserts events with consecutive seqs, in the order given, in one statement: the counter moves once
- * by their number. Called by the outbox as its transaction's last statement.
+ * by their number, and its row stays locked to the end of the transaction, so a transaction's later
+ * writes follow on. The outbox writes at the end of its transaction; `then` is a read that needs the
+ * lock, sent in the same round trip and whose rows are returned.
  */
-export async function writeEvents(em: EntityManager, events: EventDraft[]): Promise<void> {
-  if (!events.length) return;
+export async function writeEvents<Row>(em: EntityManager, events: EventDraft[], then?: Statement): Promise<Row[]> {
+  if (!events.length) return then ? lockEventLog<Row>(em, then) : [];
   const json = JSON.stringify(events);
-  const rows: { base: string }[] = await em.execute(
-    `with next as (update event_sequence set value = value + ? returning value - ? as base),
-          written as (
-            insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
-            select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
-                   (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
-              from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)
-          )
-     select base from next`,
-    [events.length, events.length, json],
-  );
-  const base = Number(rows[0].base);
+  const write = {
+    sql: `with next as (update event_sequence set value = value + ? returning value - ? as base),
+               written as (
+                 insert into events (seq, topic, kind, ticket_id, actor_id, occurred_at, internal, data)
+                 select next.base + e.n, e.event->>'topic', e.event->>'kind', (e.event->>'ticketId')::uuid, (e.event->>'actorId')::uuid,
+                        (e.event->>'occurredAt')::timestamptz, (e.event->>'internal')::boolean, e.event->'data'
+                   from next, jsonb_array_elements(?::jsonb) with ordinality as e(event, n)
+               )
+          select base from next`,
+    params: [events.length, events.length, json],
+  };
+  const [written, rows] = await withReadAfter<Row>(em, write, then);
+  const base = Number((written as { base: string }[])[0].base);
   recordEventsWritten(em, { firstSeq: base + 1, lastSeq: base + events.length, json });
+  return rows;
+}
+
+/**
+ * Runs `statement` (which takes the counter's lock), then `then` if given, in one round trip; returns
+ * the rows of each. The two go as one simple query (MikroORM
+ * inlines parameters, so nothing is prepared): PostgreSQL runs them in turn and, in READ COMMITTED,
+ * gives the second a snapshot of its own, taken once the lock is held. The read therefore sees
+ * everything the previous holder of the lock committed, as a separate statement would.
+ */
+async function withReadAfter<Row>(em: EntityManager, statement: Statement, then?: Statement): Promise<[unknown[], Row[]]> {
+  if (!then) return [await em.execute<unknown[]>(statement.sql, statement.params ?? []), []];
+  return em.execute<[unknown[], Row[]]>(`${statement.sql}; ${then.sql}`, [...(statement.params ?? []), ...(then.params ?? [])]);
 }
 
 const CURSOR_PREFIX = 'ev1:';

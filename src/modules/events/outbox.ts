@@ -1,13 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockEventLog, writeEvents, type EventDraft } from './event-log';
+import { writeEvents, type EventDraft, type Statement } from './event-log';
 
-/** Given the outermost transaction's EntityManager: a savepoint's has ended by the time it runs. */
-type LockedTask = (em: EntityManager) => Promise<void>;
+/** Work that needs the event counter's lock, and the read it starts with. */
+export interface LockedTask<Row = unknown> {
+  /** Read with the counter locked; for the first task, in the lock's own round trip. */
+  read?: Statement;
+  /** Given the outermost transaction's EntityManager (a savepoint's has ended by then) and the read's rows. */
+  run(em: EntityManager, rows: Row[]): Promise<void>;
+}
 
 /**
- * The outbox of a transaction: the events its changes stage, written together as its last
- * statement, so that the event counter's lock (see event-log.ts) is held only from there to the
- * commit. Writers therefore run side by side until their very end.
+ * The outbox of a transaction: the events its changes stage, written together at its end, so that
+ * the event counter's lock (see event-log.ts), which the write takes, is held only from there to
+ * the commit. Writers therefore run side by side until their very end.
  *
  * Lock order. Writers lock rows in this order, which is what keeps them from deadlocking:
  *   1. the rows they change (their tickets first, then routing rules, then the tickets' SLA clocks);
@@ -24,11 +29,18 @@ class Outbox {
   async write(em: EntityManager): Promise<void> {
     await em.flush();
     if (!this.events.length && !this.lockedTasks.length) return;
-    await lockEventLog(em);
-    // A task may stage more tasks (and events): run until none is left.
-    for (let index = 0; index < this.lockedTasks.length; index += 1) await this.lockedTasks[index](em);
+    // The events staged so far take the counter's lock, with the first task's read in the same
+    // round trip: unless a task stages more (queue events), the log adds no round trip.
+    const written = this.events.length;
+    const firstRows = await writeEvents(em, this.events, this.lockedTasks[0]?.read);
+    // A task may stage more tasks (and events): run until none is left. Each reads after the tasks
+    // before it have written.
+    for (let index = 0; index < this.lockedTasks.length; index += 1) {
+      const { read, run } = this.lockedTasks[index];
+      await run(em, index === 0 ? firstRows : read ? await em.execute(read.sql, read.params ?? []) : []);
+    }
     await em.flush();
-    await writeEvents(em, this.events);
+    await writeEvents(em, this.events.slice(written));
   }
 
   mark(): { events: number; lockedTasks: number } {
@@ -100,6 +112,6 @@ export function stageEvents(em: EntityManager, ...events: EventDraft[]): void {
  * Runs `task` at the end of the transaction, with the event counter locked: for work on rows every
  * writer shares (a queue's count), which must follow commit order and must not be locked earlier.
  */
-export function whileEventLogLocked(em: EntityManager, task: LockedTask): void {
-  requireOutbox(em).lockedTasks.push(task);
+export function whileEventLogLocked<Row>(em: EntityManager, task: LockedTask<Row>): void {
+  requireOutbox(em).lockedTasks.push(task as LockedTask);
 }

@@ -40,12 +40,14 @@ interface QueueRow {
  * the ticket's state after the change and counted by query.
  */
 export function reactToTicketChange(em: EntityManager, change: TicketChange): Promise<void> {
-  whileEventLogLocked(em, (transaction) => evaluateQueues(transaction, change));
+  whileEventLogLocked<QueueRow>(em, {
+    read: { sql: 'select id, filter, count from queues order by id' },
+    run: (transaction, queues) => evaluateQueues(transaction, change, queues),
+  });
   return Promise.resolve();
 }
 
-async function evaluateQueues(em: EntityManager, change: TicketChange): Promise<void> {
-  const queues = await em.execute<QueueRow[]>('select id, filter, count from queues order by id');
+async function evaluateQueues(em: EntityManager, change: TicketChange, queues: QueueRow[]): Promise<void> {
   for (const queue of queues) {
     const criteria = toCriteria(queue.filter);
     const byText = Boolean(criteria.text?.trim());

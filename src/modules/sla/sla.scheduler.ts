@@ -184,7 +184,7 @@ export class SlaScheduler {
       return;
     }
     this.firing = this.fireDue()
-      .then((fired) => this.arm(fired))
+      .then(({ fired, next }) => this.arm(fired, next))
       .catch((error) => this.log.warn({ err: error }, 'SLA timers failed; the next wake retries'))
       .finally(() => {
         this.firing = null;
@@ -195,8 +195,7 @@ export class SlaScheduler {
       });
   }
 
-  private async arm(fired: number): Promise<void> {
-    const next = await nextFireAt(this.orm.em.fork());
+  private arm(fired: number, next: Date | null): void {
     if (this.timeout) clearTimeout(this.timeout);
     if (!next || !this.running) return;
     const now = Date.now();
@@ -205,17 +204,22 @@ export class SlaScheduler {
     this.timeout.unref();
   }
 
-  /** Fires what is due; returns how many timers fired. */
-  private async fireDue(): Promise<number> {
+  /**
+   * Fires what is due; returns how many timers fired and the next due time. A wake with nothing due
+   * (most of them: every burst of ticket events re-arms) costs one statement and no transaction.
+   */
+  private async fireDue(): Promise<{ fired: number; next: Date | null }> {
     let fired = 0;
+    let next = await nextFireAt(this.orm.em.fork());
     // A backlog is worked batch by batch; stopping ends it between batches (the rest fire on the next start).
-    while (this.running) {
+    while (this.running && next && next <= new Date()) {
       const batch = await transactionWithEvents(this.orm.em.fork(), (em) => this.fireBatch(em));
       if (batch.fired) this.log.debug({ clocks: batch.fired, events: batch.events, lockHeldMs: Math.round((performance.now() - batch.lockedAt) * 10) / 10 }, 'SLA timers fired');
       fired += batch.fired;
+      next = await nextFireAt(this.orm.em.fork());
       if (batch.fired < BATCH) break;
     }
-    return fired;
+    return { fired, next };
   }
 
   /**
@@ -224,15 +228,12 @@ export class SlaScheduler {
    * write the clocks, the tickets' due times and the events. Escalations follow, ticket by ticket.
    */
   private async fireBatch(em: EntityManager): Promise<{ fired: number; events: number; lockedAt: number }> {
-    const next = await nextFireAt(em);
-    if (!next || next > new Date()) return { fired: 0, events: 0, lockedAt: 0 };
-    // The counter first, so that batches commit in due order; then clocks and their tickets are
-    // claimed skipping those a command holds (it waits for the counter: outbox.ts).
-    await lockEventLog(em);
-    const lockedAt = performance.now();
     // This process's clock decides both what is claimed and what fires, so the two always agree.
     const now = new Date();
-    const due = await em.execute<DueRow[]>(CLAIM_DUE, [now, BATCH]);
+    // The counter first, so that batches commit in due order; then, in the same round trip, clocks
+    // and their tickets are claimed skipping those a command holds (it waits for the counter: outbox.ts).
+    const due = await lockEventLog<DueRow>(em, { sql: CLAIM_DUE, params: [now, BATCH] });
+    const lockedAt = performance.now();
     if (!due.length) return { fired: 0, events: 0, lockedAt };
     const events: EventDraft[] = [];
     const escalations = new Map<string, { groupId: string; metric: SlaMetric }>();
