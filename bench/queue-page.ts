@@ -4,7 +4,8 @@
  * through GraphQL (the QueuePage operation of test/operations/tickets.graphql), beside the baseline
  * measured in the same run: the same JSON built by one hand-written SQL query and served by plain
  * node:http + pg. Both are driven by the same load generator (autocannon, in a worker thread) with
- * the same connections, after checking that their responses agree.
+ * the same connections, after checking that their responses agree. A third target, the stack's
+ * floor, is Apollo Server and graphql-js answering the same document from memory (startStackFloor).
  *
  * Data: BENCH_TICKETS (default 1,000,000) tickets bulk-loaded by the seed (src/demo/bulk-seed.ts)
  * into an embedded PostgreSQL in a temporary DATA_DIR, or into BENCH_DATABASE_URL (an empty database
@@ -13,8 +14,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
 import autocannon from 'autocannon';
-import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client as PgClient, Pool } from 'pg';
 import { SEED_GROUPS, SEED_PASSWORD } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
@@ -28,6 +31,8 @@ const PAGE = 50;
 const OPEN = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
 /** The operation under test, as the tests and clients send it. */
 const OPERATIONS = path.resolve(__dirname, '..', '..', 'test', 'operations', 'tickets.graphql');
+/** The schema the server emits (checked in CI against the code). */
+const SCHEMA = path.resolve(__dirname, '..', '..', 'schema', 'schema.graphql');
 
 /** The server's own background reads (event dispatcher, pruning): not part of a request. */
 const BACKGROUND = [/^select \* from events where seq > /, /^with gone as \(\s*delete from events/, /^select pruned_through from event_log_state/];
@@ -84,6 +89,20 @@ async function startBaseline(databaseUrl: string, groupId: string, poolSize: num
       await pool.end();
     },
   };
+}
+
+/**
+ * The stack's floor: Apollo Server 5 (its standalone HTTP server) and graphql-js executing the same
+ * document against the same schema (schema/schema.graphql, every field on graphql-js's default
+ * resolver) over a page held in memory: no database, no authentication, no ORM, no DataLoaders, no
+ * protection rules, no type-graphql. What is left is what any server on this stack pays to take the
+ * request, execute this selection and serialise its response; a GraphQL server here can go no
+ * faster than this.
+ */
+async function startStackFloor(page: unknown): Promise<{ url: string; close(): Promise<void> }> {
+  const apollo = new ApolloServer({ schema: buildSchema(fs.readFileSync(SCHEMA, 'utf8')), rootValue: { tickets: () => page } });
+  const { url } = await startStandaloneServer(apollo, { listen: { host: '127.0.0.1', port: 0 } });
+  return { url, close: () => apollo.stop() };
 }
 
 async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
@@ -199,6 +218,9 @@ export async function run(args: string[]): Promise<void> {
       fs.writeFileSync(`${dump}-baseline.json`, plain.text);
       throw new Error(`GraphQL and the baseline disagree: see ${dump}-graphql.json and ${dump}-baseline.json`);
     }
+    const floor = hold(await startStackFloor((JSON.parse(plain.text) as { data: { tickets: unknown } }).data.tickets), (apollo) => apollo.close());
+    const fromFloor = await post(floor.url, body);
+    if (!sameJson(fromFloor.text, plain.text)) throw new Error(`the stack's floor answered otherwise: ${fromFloor.text.slice(0, 500)}`);
     const perRequest = await countStatements(server, () => post(server!.url, body, headers));
     const perSmallRequest = await countStatements(server, () => post(server!.url, requestBody(5), headers));
     const openInGroup = await (async () => {
@@ -217,6 +239,7 @@ export async function run(args: string[]): Promise<void> {
 
     const targets = [
       { name: 'GraphQL (Apollo + type-graphql + MikroORM)', url: server.url, headers, expected: graphql.text },
+      { name: 'stack floor (Apollo + graphql-js, page in memory)', url: floor.url, headers: {}, expected: fromFloor.text },
       { name: 'baseline (node:http + pg, one SQL query)', url: baseline.url, headers: {}, expected: plain.text },
     ];
     const loadBefore = os.loadavg()[0];
@@ -257,7 +280,7 @@ export async function run(args: string[]): Promise<void> {
       requests: list.reduce((sum, item) => sum + item.requests, 0),
       bad: list.reduce((sum, item) => sum + item.bad, 0),
     });
-    const [gql, base] = results.map(total);
+    const [gql, stackFloor, base] = results.map(total);
     const graphqlRequests = gql.requests;
     const row = (name: string, figures: ReturnType<typeof total>) => [
       name,
@@ -278,11 +301,12 @@ export async function run(args: string[]): Promise<void> {
         table([
           ['', 'req/s', 'p50', 'p99', 'requests', 'errors'],
           row(targets[0].name, gql),
-          row(targets[1].name, base),
+          row(targets[1].name, stackFloor),
+          row(targets[2].name, base),
         ]),
         '',
-        `GraphQL / baseline throughput: ${((gql.rps / base.rps) * 100).toFixed(0)}%  (p50 and p99: the worse of the rounds)`,
-        `per round (req/s): GraphQL ${results[0].map((item) => item.rps.toFixed(0)).join(', ')}; baseline ${results[1].map((item) => item.rps.toFixed(0)).join(', ')}`,
+        `GraphQL / baseline throughput: ${((gql.rps / base.rps) * 100).toFixed(0)}%; stack floor / baseline: ${((stackFloor.rps / base.rps) * 100).toFixed(0)}%  (p50 and p99: the worse of the rounds)`,
+        `per round (req/s): ${targets.map((target, index) => `${target.name.split(' (')[0]} ${results[index].map((item) => item.rps.toFixed(0)).join(', ')}`).join('; ')}`,
         `SQL statements per GraphQL request: ${perRequest.length} for 50 rows, ${perSmallRequest.length} for 5 rows; ` +
           `${(statements / started).toFixed(2)} on average under load (${statements} for the ${started} requests started, ${graphqlRequests} of them answered in time); baseline: 1`,
         ...perRequest.map((sql, index) => `  ${index + 1}. ${sql.slice(0, 150)}`),
