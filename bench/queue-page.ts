@@ -128,6 +128,8 @@ async function countStatements(server: RunningServer, work: () => Promise<unknow
 }
 
 const normalize = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+/** The statements of one send: a request's DataLoaders send theirs together (src/db/read-batch.ts). */
+const statementsOf = (send: string) => send.split(/;\s+(?=(?:select|with)\b)/i);
 /** What kind of statement: its text up to the first parameter (enough to tell the loaders' queries apart). */
 const kindOf = (sql: string) => sql.slice(0, 80);
 
@@ -307,9 +309,10 @@ export async function run(args: string[]): Promise<void> {
         '',
         `GraphQL / baseline throughput: ${((gql.rps / base.rps) * 100).toFixed(0)}%; stack floor / baseline: ${((stackFloor.rps / base.rps) * 100).toFixed(0)}%  (p50 and p99: the worse of the rounds)`,
         `per round (req/s): ${targets.map((target, index) => `${target.name.split(' (')[0]} ${results[index].map((item) => item.rps.toFixed(0)).join(', ')}`).join('; ')}`,
-        `SQL statements per GraphQL request: ${perRequest.length} for 50 rows, ${perSmallRequest.length} for 5 rows; ` +
-          `${(statements / started).toFixed(2)} on average under load (${statements} for the ${started} requests started, ${graphqlRequests} of them answered in time); baseline: 1`,
-        ...perRequest.map((sql, index) => `  ${index + 1}. ${sql.slice(0, 150)}`),
+        `SQL statements per GraphQL request: ${perRequest.flatMap(statementsOf).length} in ${perRequest.length} round trips for 50 rows, ` +
+          `${perSmallRequest.flatMap(statementsOf).length} in ${perSmallRequest.length} for 5 rows; ` +
+          `${(statements / started).toFixed(2)} round trips on average under load (${statements} for the ${started} requests started, ${graphqlRequests} of them answered in time); baseline: 1 statement`,
+        ...perRequest.map((send, index) => statementsOf(send).map((sql, part) => `  ${part ? '   ' : `${index + 1}.`} ${sql.slice(0, 150)}`).join('\n')),
         ...(others.size ? [`other statements during the GraphQL runs (not per request): ${[...others].map(([kind, count]) => `${count} x ${kind}`).join('; ')}`] : []),
         '',
       ].join('\n'),

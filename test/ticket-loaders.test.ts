@@ -101,6 +101,8 @@ describe('the QueuePage query', () => {
     // organizations, ticket assets with their assets (one joined query), comment counts (one
     // grouped query). 7 observed.
     expect(large.count).toBeLessThanOrEqual(7);
+    // The five loaders' statements travel together (ReadBatch): viewer, page, relations.
+    expect({ small: small.roundTrips, large: large.roundTrips }).toEqual({ small: 3, large: 3 });
   });
 
   it('stays at the same count with a filter', async () => {

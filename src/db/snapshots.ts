@@ -101,17 +101,25 @@ export async function findSnapshots<E extends object>(
 
 const byIdStatements = new WeakMap<EntityMetadata, string>();
 
+/** Runs one read statement: `em.execute`, or a DataLoader's batched `read` (see ReadBatch). */
+export type ReadStatement = <Row>(sql: string, params: readonly unknown[]) => Promise<Row[]>;
+
 /**
  * Snapshots by primary key (a uuid) in one hand-built statement: DataLoaders ask this on every
  * request, and building it through the query builder cost more than PostgreSQL spends answering it.
  */
-export async function findSnapshotsById<E extends object>(em: EntityManager, entity: EntityName<E>, ids: readonly string[]): Promise<Snapshot<E>[]> {
+export async function findSnapshotsById<E extends object>(
+  em: EntityManager,
+  entity: EntityName<E>,
+  ids: readonly string[],
+  read: ReadStatement = (sql, params) => em.execute(sql, [...params]),
+): Promise<Snapshot<E>[]> {
   const meta = em.getMetadata().get<E>(entity as string);
   let sql = byIdStatements.get(meta);
   if (!sql) {
     sql = `select ${snapshotColumns(em, entity)} from "${meta.tableName}" where "${meta.getPrimaryProp().fieldNames[0]}" = any(?::uuid[])`;
     byIdStatements.set(meta, sql);
   }
-  const rows: Record<string, unknown>[] = await em.execute(sql, [`{${ids.join(',')}}`]);
+  const rows = await read<Record<string, unknown>>(sql, [`{${ids.join(',')}}`]);
   return rows.map((row) => toSnapshot(em, entity, row));
 }

@@ -1,5 +1,12 @@
 import DataLoader from 'dataloader';
+import { ReadBatch } from '../db/read-batch';
 import type { ServiceContext } from './context';
+
+/** What a batch function gets: the request's context, and `read` for plain SQL (see ReadBatch). */
+export interface LoaderContext extends ServiceContext {
+  /** A read sent with the other loaders' reads of the same turn: one round trip for all of them. */
+  read<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
 
 /**
  * A batch function declared once in its domain's loaders file; each request gets its own DataLoader
@@ -7,7 +14,7 @@ import type { ServiceContext } from './context';
  */
 export interface LoaderDefinition<K, V> {
   readonly name: string;
-  batch(ctx: ServiceContext, keys: readonly K[]): Promise<ReadonlyArray<V>>;
+  batch(ctx: LoaderContext, keys: readonly K[]): Promise<ReadonlyArray<V>>;
 }
 
 export function defineLoader<K, V>(name: string, batch: LoaderDefinition<K, V>['batch']): LoaderDefinition<K, V> {
@@ -16,8 +23,21 @@ export function defineLoader<K, V>(name: string, batch: LoaderDefinition<K, V>['
 
 export class Loaders {
   private readonly loaders = new Map<LoaderDefinition<unknown, unknown>, DataLoader<unknown, unknown>>();
+  private readonly ctx: LoaderContext;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(context: ServiceContext) {
+    const reads = new ReadBatch(() => context.em);
+    // The context's EntityManager and viewer as they are when a batch runs.
+    this.ctx = {
+      get em() {
+        return context.em;
+      },
+      get viewer() {
+        return context.viewer;
+      },
+      read: (sql, params) => reads.read(sql, params),
+    };
+  }
 
   get<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(definition as LoaderDefinition<unknown, unknown>);

@@ -14,12 +14,18 @@ const BACKGROUND = [
   /^select ticket_id, metric from ticket_sla_clocks where next_fire_at <= now\(\)/,
 ];
 
+/** The statements of one send: several go in one round trip (ReadBatch, the event log's lock), each a select or with. */
+const statementsOf = (sql: string) => sql.split(/;\s+(?=(?:select|with)\b)/i);
+
 /**
- * Counts the SQL statements the server sends for `work`. Every forked EntityManager shares the
- * ORM's one connection object, so wrapping its `execute` sees the statements of every request;
- * background statements are left out (they come and go with timing).
+ * Counts the SQL statements the server sends for `work`, and the round trips that carry them. Every
+ * forked EntityManager shares the ORM's one connection object, so wrapping its `execute` sees the
+ * statements of every request; background statements are left out (they come and go with timing).
  */
-export async function countStatements(orm: MikroORM, work: () => Promise<unknown>): Promise<{ count: number; statements: string[]; background: string[] }> {
+export async function countStatements(
+  orm: MikroORM,
+  work: () => Promise<unknown>,
+): Promise<{ count: number; roundTrips: number; statements: string[]; background: string[] }> {
   const connection = orm.em.getDriver().getConnection() as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
   const original = connection.execute;
   const statements: string[] = [];
@@ -34,5 +40,6 @@ export async function countStatements(orm: MikroORM, work: () => Promise<unknown
   }
   const isBackground = (sql: string) => BACKGROUND.some((pattern) => pattern.test(sql.trim()));
   const own = statements.filter((sql) => !isBackground(sql));
-  return { count: own.length, statements: own, background: statements.filter(isBackground) };
+  const ownStatements = own.flatMap(statementsOf);
+  return { count: ownStatements.length, roundTrips: own.length, statements: ownStatements, background: statements.filter(isBackground) };
 }

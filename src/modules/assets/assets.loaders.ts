@@ -17,8 +17,8 @@ export const approvalByTicketId = defineLoader<string, ChangeApproval | null>('a
 );
 
 /** The approvers named for each change (by ticket id). */
-export const approverIdsByTicketId = defineLoader<string, string[]>('approverIdsByTicketId', async ({ em }, ids) => {
-  const rows: { ticket_id: string; user_id: string }[] = await em.execute(
+export const approverIdsByTicketId = defineLoader<string, string[]>('approverIdsByTicketId', async ({ read }, ids) => {
+  const rows = await read<{ ticket_id: string; user_id: string }>(
     'select approval_ticket_id as ticket_id, user_id from change_approvers where approval_ticket_id = any(?::uuid[])',
     [`{${ids.join(',')}}`],
   );

@@ -15,8 +15,8 @@ export const versionsByArticleId = defineLoader<string, ArticleVersion[]>('versi
 );
 
 /** The current version of each article only (what someone who may not read the history sees). */
-export const latestVersionByArticleId = defineLoader<string, ArticleVersion | null>('latestVersionByArticleId', async ({ em }, ids) => {
-  const rows: Record<string, unknown>[] = await em.execute(
+export const latestVersionByArticleId = defineLoader<string, ArticleVersion | null>('latestVersionByArticleId', async ({ em, read }, ids) => {
+  const rows = await read<Record<string, unknown>>(
     'select distinct on (article_id) * from article_versions where article_id = any(?::uuid[]) order by article_id, version desc',
     [uuidArray(ids)],
   );

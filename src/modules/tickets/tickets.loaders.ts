@@ -11,8 +11,8 @@ export const ticketById = defineLoader<string, Ticket | null>('ticketById', asyn
  * Comments per ticket, all and public ones, in one grouped query. Both counts come back so that
  * the loader does not depend on who asks (event fan-out shares loaders between viewers).
  */
-export const commentCountsByTicketId = defineLoader<string, { all: number; public: number }>('commentCountsByTicketId', async ({ em }, ids) => {
-  const rows: { ticket_id: string; all: string; public: string }[] = await em.execute(
+export const commentCountsByTicketId = defineLoader<string, { all: number; public: number }>('commentCountsByTicketId', async ({ read }, ids) => {
+  const rows = await read<{ ticket_id: string; all: string; public: string }>(
     `select ticket_id, count(*) as all, count(*) filter (where not internal) as public
        from ticket_comments where ticket_id = any(?::uuid[]) group by ticket_id`,
     [`{${ids.join(',')}}`],
@@ -21,8 +21,8 @@ export const commentCountsByTicketId = defineLoader<string, { all: number; publi
 });
 
 /** Assets per ticket by tag, in one joined query (as snapshots, like every loader a list page uses). */
-export const assetsByTicketId = defineLoader<string, Snapshot<Asset>[]>('assetsByTicketId', async ({ em }, ids) => {
-  const rows: ({ linked_ticket_id: string } & Record<string, unknown>)[] = await em.execute(
+export const assetsByTicketId = defineLoader<string, Snapshot<Asset>[]>('assetsByTicketId', async ({ em, read }, ids) => {
+  const rows = await read<{ linked_ticket_id: string } & Record<string, unknown>>(
     `select ta.ticket_id as linked_ticket_id, ${snapshotColumns(em, Asset, 'a')} from ticket_assets ta join assets a on a.id = ta.asset_id
       where ta.ticket_id = any(?::uuid[]) order by a.tag`,
     [`{${ids.join(',')}}`],
@@ -37,8 +37,8 @@ export const linksByTicketId = defineLoader<string, TicketLink[]>('linksByTicket
 });
 
 /** The seq of each ticket's latest event: where a client that just read the ticket resumes from. */
-export const latestEventSeqByTicketId = defineLoader<string, number>('latestEventSeqByTicketId', async ({ em }, ids) => {
-  const rows: { ticket_id: string; seq: string }[] = await em.execute(
+export const latestEventSeqByTicketId = defineLoader<string, number>('latestEventSeqByTicketId', async ({ read }, ids) => {
+  const rows = await read<{ ticket_id: string; seq: string }>(
     `select ticket_id, max(seq) as seq from events where ticket_id = any(?::uuid[]) and topic = 'ticket' group by ticket_id`,
     [`{${ids.join(',')}}`],
   );

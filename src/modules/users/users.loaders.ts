@@ -3,16 +3,16 @@ import { alignMany, alignOne, defineLoader } from '../../graphql/loaders';
 import { Group, GroupMembership, Organization, User } from './users.entities';
 
 // People, groups and organizations are shown beside every ticket: read as snapshots (see findSnapshots).
-export const userById = defineLoader<string, Snapshot<User> | null>('userById', async ({ em }, ids) =>
-  alignOne(ids, await findSnapshotsById(em, User, ids), (user) => user.id),
+export const userById = defineLoader<string, Snapshot<User> | null>('userById', async ({ em, read }, ids) =>
+  alignOne(ids, await findSnapshotsById(em, User, ids, read), (user) => user.id),
 );
 
-export const groupById = defineLoader<string, Snapshot<Group> | null>('groupById', async ({ em }, ids) =>
-  alignOne(ids, await findSnapshotsById(em, Group, ids), (group) => group.id),
+export const groupById = defineLoader<string, Snapshot<Group> | null>('groupById', async ({ em, read }, ids) =>
+  alignOne(ids, await findSnapshotsById(em, Group, ids, read), (group) => group.id),
 );
 
-export const organizationById = defineLoader<string, Snapshot<Organization> | null>('organizationById', async ({ em }, ids) =>
-  alignOne(ids, await findSnapshotsById(em, Organization, ids), (organization) => organization.id),
+export const organizationById = defineLoader<string, Snapshot<Organization> | null>('organizationById', async ({ em, read }, ids) =>
+  alignOne(ids, await findSnapshotsById(em, Organization, ids, read), (organization) => organization.id),
 );
 
 /** The groups of each user, by name. One query with its join, whatever the number of users. */
