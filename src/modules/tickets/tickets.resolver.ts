@@ -62,9 +62,18 @@ export function toCriteria(filter: TicketFilter | null | undefined): TicketCrite
 const WORKERS = [Role.AGENT, Role.ADMIN];
 const WRITERS = [Role.REQUESTER, Role.AGENT, Role.ADMIN];
 
-@Authorized()
+/**
+ * Authorization in this file is declared on the entry points (queries and mutations: `@Authorized`
+ * on each), not on the classes. A class-level `@Authorized` would also wrap every field resolver
+ * in type-graphql's asynchronous auth middleware, once per field of every ticket on a page (a sixth
+ * of a queue page's throughput in bench/queue-page), to check again what the entry point checked.
+ * Every way to a ticket, comment, history entry or link is an authorized query, mutation or
+ * subscription, or `node`/`nodes`, whose fetchers below hide tickets from anonymous callers; what
+ * a viewer may see of them is the policy's (tickets.policy.ts) and the field resolvers' own.
+ */
 @Resolver(() => TicketNode)
 export class TicketsResolver {
+  @Authorized()
   @Query(() => TicketNode, { nullable: true, description: 'A ticket by id or by number; null when unknown or not visible.' })
   async ticket(
     @Arg('id', () => ID, { nullable: true }) id: string | null,
@@ -78,6 +87,7 @@ export class TicketsResolver {
       : null;
   }
 
+  @Authorized()
   @Query(() => TicketConnection, { description: 'Tickets the viewer may see. Default order: newest first.' })
   async tickets(
     @Args() args: ConnectionArgs,
@@ -255,7 +265,6 @@ export class TicketsResolver {
   }
 }
 
-@Authorized()
 @Resolver(() => CommentNode)
 export class CommentsResolver {
   @FieldResolver(() => UserNode)
@@ -269,7 +278,6 @@ export class CommentsResolver {
   }
 }
 
-@Authorized()
 @Resolver(() => TicketHistoryEntry)
 export class TicketHistoryResolver {
   @FieldResolver(() => UserNode, { nullable: true, description: 'Null for changes the system made itself.' })
@@ -279,7 +287,6 @@ export class TicketHistoryResolver {
   }
 }
 
-@Authorized()
 @Resolver(() => TicketLinkNode)
 export class TicketLinkResolver {
   @FieldResolver(() => TicketNode, { description: 'The ticket at the other end.' })
