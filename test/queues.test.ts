@@ -110,6 +110,22 @@ describe('queues', () => {
     const { deleteQueue } = await admin.client.data(DeleteQueueDocument, { input: { id: createQueue.queue!.id } });
     expect(deleteQueue.deletedQueueId).toBe(createQueue.queue!.id);
   });
+
+  it('applies concurrent edits that name no version one after the other, while its tickets change, refusing none', async () => {
+    const agent = await factory.agent();
+    const team = await factory.group(undefined, 1, [agent.user.id]);
+    const ticket = await openTicket(agent.client, { groupId: team.id });
+    const { createQueue } = await admin.client.data(CreateQueueDocument, { input: { name: 'Busy queue', filter: { groupIds: [team.id] } } });
+    const id = createQueue.queue!.id;
+    const [edits] = await Promise.all([
+      Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((suffix) => admin.client.data(UpdateQueueDocument, { input: { id, name: `Busy queue ${suffix}` } }))),
+      Promise.all([1, 2, 3].map((n) => agent.client.data(UpdateTicketDocument, { input: { id: ticket.id, title: `Changed ${n}` } }))),
+    ]);
+    expect(edits.flatMap(({ updateQueue }) => updateQueue.userErrors)).toEqual([]);
+    expect(edits.map(({ updateQueue }) => updateQueue.queue!.version).sort()).toEqual([2, 3, 4, 5, 6, 7]);
+    const { queues } = await admin.client.data(QueuesDocument);
+    expect(queues.find((queue) => queue.id === id)).toMatchObject({ count: 1, version: 7 });
+  });
 });
 
 describe('queueEvents', () => {

@@ -193,6 +193,27 @@ describe('groups', () => {
   });
 });
 
+describe('concurrent edits that name no version', () => {
+  const SIX = ['one', 'two', 'three', 'four', 'five', 'six'];
+  const versions = (list: { version: number }[]) => list.map((item) => item.version).sort();
+
+  it('apply to a user, a group and an organization one after the other, refusing none', async () => {
+    const agent = await factory.agent();
+    const { id: groupId } = await factory.group('Edited at once');
+    const { createOrganization } = await admin.data(CreateOrganizationDocument, { input: { name: 'Edited at once' } });
+    const organizationId = createOrganization.organization!.id;
+    const [users, groups, organizations] = await Promise.all([
+      Promise.all(SIX.map((name) => admin.data(UpdateUserDocument, { input: { id: agent.id, name: `Agent ${name}` } }))),
+      Promise.all(SIX.map((name) => admin.data(UpdateGroupDocument, { input: { id: groupId, description: name } }))),
+      Promise.all(SIX.map((name) => admin.data(UpdateOrganizationDocument, { input: { id: organizationId, name: `Org ${name}` } }))),
+    ]);
+    expect([...users.flatMap((r) => r.updateUser.userErrors), ...groups.flatMap((r) => r.updateGroup.userErrors), ...organizations.flatMap((r) => r.updateOrganization.userErrors)]).toEqual([]);
+    expect(versions(users.map((r) => r.updateUser.user!))).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(versions(groups.map((r) => r.updateGroup.group!))).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(versions(organizations.map((r) => r.updateOrganization.organization!))).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+});
+
 describe('organizations', () => {
   it('creates, updates and lists organizations; requesters see only their own', async () => {
     const { createOrganization } = await admin.data(CreateOrganizationDocument, { input: { name: 'Umbrella', domain: 'Umbrella.Example', shareTickets: true } });

@@ -19,8 +19,9 @@ export interface LockedTask<Row = unknown> {
  *   2. the event counter, in `write` below;
  *   3. shared rows that change with every event (queue counts): only in tasks staged with
  *      `whileEventLogLocked`, which run after the counter is held.
- * A transaction that takes the counter first (a queue recount, the SLA scheduler's batch) must never
- * wait for a row of kind 1 afterwards: the scheduler claims its clocks and tickets with SKIP LOCKED.
+ * A transaction that takes the counter first (a queue's update, recount or deletion, the SLA
+ * scheduler's batch) must never wait for a row of kind 1 afterwards: the scheduler claims its clocks
+ * and tickets with SKIP LOCKED.
  */
 class Outbox {
   readonly events: EventDraft[] = [];

@@ -10,6 +10,7 @@ import { Queue, QueueGroup, type StoredCriteria } from './queues.entities';
 import { queuesPolicy } from './queues.policy';
 import { lockEventLog } from '../events/event-log';
 import { countByQuery, toCriteria } from './queues.reactor';
+import { rowToChange } from '../../db/row-to-change';
 
 export interface QueueCommand {
   name: string;
@@ -89,8 +90,9 @@ export class QueuesService {
 
   async updateQueue(command: UpdateQueueCommand): Promise<Queue> {
     return this.ctx.em.transactional(async (em) => {
-      const queue = await em.findOne(Queue, command.id);
-      if (!queue) fail(UserErrorCode.NOT_FOUND, 'No queue has this id.', 'id');
+      // The event counter first, then the queue: ticket commands lock them in that order (outbox.ts).
+      await lockEventLog(em);
+      const queue = await rowToChange(em, Queue, command.id, 'No queue has this id.');
       const problems = new Problems();
       checkVersion(problems, queue.version, command.expectedVersion);
       problems.throwIfAny();
@@ -114,8 +116,10 @@ export class QueuesService {
 
   async deleteQueue(id: string, expectedVersion?: number | null): Promise<Queue> {
     return this.ctx.em.transactional(async (em) => {
-      const queue = await em.findOne(Queue, id);
-      if (!queue) fail(UserErrorCode.NOT_FOUND, 'No queue has this id.', 'id');
+      // The counter first: under it, ticket commands read the queues, then move their counts; a queue
+      // deleted in between would be gone when its count moves.
+      await lockEventLog(em);
+      const queue = await rowToChange(em, Queue, id, 'No queue has this id.');
       const problems = new Problems();
       checkVersion(problems, queue.version, expectedVersion);
       problems.throwIfAny();

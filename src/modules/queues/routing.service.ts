@@ -17,6 +17,7 @@ import { RoutingRule } from './queues.entities';
 import { Assignment } from './queues.enums';
 import { toCriteria } from './queues.reactor';
 import { checkCriteriaIds, toStored } from './queues.service';
+import { rowToChange } from '../../db/row-to-change';
 
 export interface RoutingRuleCommand {
   name: string;
@@ -126,8 +127,7 @@ export class RoutingService {
 
   async updateRule(command: UpdateRoutingRuleCommand): Promise<RoutingRule> {
     return this.ctx.em.transactional(async (em) => {
-      const rule = await em.findOne(RoutingRule, command.id);
-      if (!rule) fail(UserErrorCode.NOT_FOUND, 'No routing rule has this id.', 'id');
+      const rule = await rowToChange(em, RoutingRule, command.id, 'No routing rule has this id.');
       const problems = new Problems();
       checkVersion(problems, rule.version, command.expectedVersion);
       problems.throwIfAny();
@@ -150,8 +150,7 @@ export class RoutingService {
 
   async deleteRule(id: string): Promise<RoutingRule> {
     return this.ctx.em.transactional(async (em) => {
-      const rule = await em.findOne(RoutingRule, id);
-      if (!rule) fail(UserErrorCode.NOT_FOUND, 'No routing rule has this id.', 'id');
+      const rule = await rowToChange(em, RoutingRule, id, 'No routing rule has this id.');
       em.remove(rule);
       return rule;
     });

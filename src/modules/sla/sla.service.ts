@@ -6,6 +6,7 @@ import { Priority, TicketStatus } from '../tickets/tickets.enums';
 import { Group, Organization } from '../users/users.entities';
 import type { Calendar } from './business-time';
 import { type AppliesTo, BusinessCalendar, SlaPolicy, type SlaTarget } from './sla.entities';
+import { rowToChange } from '../../db/row-to-change';
 
 export interface CalendarCommand {
   name: string;
@@ -64,8 +65,7 @@ export class SlaService {
 
   async updateCalendar(command: Partial<CalendarCommand> & { id: string; expectedVersion?: number | null }): Promise<BusinessCalendar> {
     return this.ctx.em.transactional(async (em) => {
-      const calendar = await em.findOne(BusinessCalendar, command.id);
-      if (!calendar) fail(UserErrorCode.NOT_FOUND, 'No calendar has this id.', 'id');
+      const calendar = await rowToChange(em, BusinessCalendar, command.id, 'No calendar has this id.');
       const problems = new Problems();
       checkVersion(problems, calendar.version, command.expectedVersion);
       checkCalendar(problems, command);
@@ -97,8 +97,7 @@ export class SlaService {
 
   async updatePolicy(command: Partial<PolicyCommand> & { id: string; expectedVersion?: number | null }): Promise<SlaPolicy> {
     return this.ctx.em.transactional(async (em) => {
-      const policy = await em.findOne(SlaPolicy, command.id);
-      if (!policy) fail(UserErrorCode.NOT_FOUND, 'No SLA policy has this id.', 'id');
+      const policy = await rowToChange(em, SlaPolicy, command.id, 'No SLA policy has this id.');
       const problems = new Problems();
       checkVersion(problems, policy.version, command.expectedVersion);
       problems.throwIfAny();
@@ -129,8 +128,7 @@ export class SlaService {
 
   async deletePolicy(id: string): Promise<SlaPolicy> {
     return this.ctx.em.transactional(async (em) => {
-      const policy = await em.findOne(SlaPolicy, id);
-      if (!policy) fail(UserErrorCode.NOT_FOUND, 'No SLA policy has this id.', 'id');
+      const policy = await rowToChange(em, SlaPolicy, id, 'No SLA policy has this id.');
       em.remove(policy);
       return policy;
     });

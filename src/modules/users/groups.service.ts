@@ -5,6 +5,7 @@ import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkRange, checkText, checkVersion } from '../../validation';
 import { Group, GroupMembership, User } from './users.entities';
 import { usersPolicy } from './users.policy';
+import { rowToChange } from '../../db/row-to-change';
 
 export interface CreateGroupCommand {
   name: string;
@@ -42,8 +43,7 @@ export class GroupsService {
 
   async updateGroup(command: UpdateGroupCommand): Promise<Group> {
     return this.ctx.em.transactional(async (em) => {
-      const group = await em.findOne(Group, command.id);
-      if (!group) fail(UserErrorCode.NOT_FOUND, 'No group has this id.', 'id');
+      const group = await rowToChange(em, Group, command.id, 'No group has this id.');
       this.check(command, group.version);
       if (command.name !== undefined && command.name.trim() !== group.name) await this.checkNameFree(em, command.name);
 

@@ -7,6 +7,7 @@ import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkDomain, checkText, checkVersion } from '../../validation';
 import { Organization } from './users.entities';
 import { usersPolicy } from './users.policy';
+import { rowToChange } from '../../db/row-to-change';
 
 export interface CreateOrganizationCommand {
   name: string;
@@ -40,8 +41,7 @@ export class OrganizationsService {
 
   async updateOrganization(command: UpdateOrganizationCommand): Promise<Organization> {
     return this.ctx.em.transactional(async (em) => {
-      const organization = await em.findOne(Organization, command.id);
-      if (!organization) fail(UserErrorCode.NOT_FOUND, 'No organization has this id.', 'id');
+      const organization = await rowToChange(em, Organization, command.id, 'No organization has this id.');
       const domain = command.domain === undefined ? undefined : command.domain?.trim().toLowerCase() || null;
       this.check(command.name, domain, organization.version, command.expectedVersion);
       await this.checkFree(

@@ -9,6 +9,7 @@ import { fail, Problems, UserErrorCode } from '../../graphql/user-errors';
 import { checkEmail, checkText, checkTimezone, checkVersion, normalizeEmail } from '../../validation';
 import { Group, GroupMembership, Organization, User } from './users.entities';
 import { usersPolicy } from './users.policy';
+import { rowToChange } from '../../db/row-to-change';
 
 export interface UserFilterInput {
   role?: Role | null;
@@ -98,8 +99,7 @@ export class UsersService {
 
   async updateUser(command: UpdateUserCommand): Promise<User> {
     return this.ctx.em.transactional(async (em) => {
-      const user = await em.findOne(User, command.id);
-      if (!user) fail(UserErrorCode.NOT_FOUND, 'No user has this id.', 'id');
+      const user = await rowToChange(em, User, command.id, 'No user has this id.');
       const problems = new Problems();
       checkVersion(problems, user.version, command.expectedVersion);
       checkText(problems, command.name, 'name');
