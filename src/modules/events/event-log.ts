@@ -40,8 +40,8 @@ export interface Statement {
 /**
  * Takes the event counter's row lock for the rest of the transaction. Writers take it with their
  * first write (the outbox's, at the end of the transaction); a transaction that must not let any
- * writer commit meanwhile (a queue recount, the SLA scheduler's batch) may take it first, provided
- * it then never waits for a row lock a writer could hold: see outbox.ts for the order.
+ * writer commit meanwhile (a queue's update or recount, the SLA scheduler's batch) may take it
+ * first, provided it then never waits for a row lock a writer could hold: see outbox.ts for the order.
  *
  * `then`, if given, is sent in the same round trip and its rows returned (see `withReadAfter`).
  */
@@ -78,10 +78,10 @@ export async function writeEvents<Row>(em: EntityManager, events: EventDraft[], 
 
 /**
  * Runs `statement` (which takes the counter's lock), then `then` if given, in one round trip; returns
- * the rows of each. The two go as one simple query (MikroORM
- * inlines parameters, so nothing is prepared): PostgreSQL runs them in turn and, in READ COMMITTED,
- * gives the second a snapshot of its own, taken once the lock is held. The read therefore sees
- * everything the previous holder of the lock committed, as a separate statement would.
+ * the rows of each. The two go as one simple query (MikroORM inlines parameters, so nothing is
+ * prepared): PostgreSQL runs them in turn and, in READ COMMITTED, gives the second a snapshot of its
+ * own, taken once the lock is held. The read therefore sees everything the previous holder of the
+ * lock committed, as a separate statement would.
  */
 async function withReadAfter<Row>(em: EntityManager, statement: Statement, then?: Statement): Promise<[unknown[], Row[]]> {
   if (!then) return [await em.execute<unknown[]>(statement.sql, statement.params ?? []), []];
