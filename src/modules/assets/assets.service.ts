@@ -1,7 +1,8 @@
-import { LockMode, ref, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { ref, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
 import { diff } from '../../db/field-changes';
 import { containsText } from '../../db/text-match';
+import { rowToChange } from '../../db/row-to-change';
 import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { type ConnectionArgs, paginate } from '../../graphql/relay';
@@ -176,7 +177,7 @@ export class AssetsService {
   async updateAsset(command: UpdateAssetCommand): Promise<Asset> {
     this.checkMayChange('id');
     return this.ctx.em.transactional(async (em) => {
-      const asset = await this.visibleAsset(em, command.id, 'id', { lock: true });
+      const asset = await this.assetToChange(em, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, asset.version, command.expectedVersion);
       checkText(problems, command.tag, 'tag', MAX_TAG);
@@ -231,7 +232,7 @@ export class AssetsService {
   async retireAsset(command: RetireAssetCommand): Promise<Asset> {
     this.checkMayChange('id');
     return this.ctx.em.transactional(async (em) => {
-      const asset = await this.visibleAsset(em, command.id, 'id', { lock: true });
+      const asset = await this.assetToChange(em, command.id, 'id');
       const problems = new Problems();
       checkVersion(problems, asset.version, command.expectedVersion);
       checkText(problems, command.reason, 'reason', MAX_REASON);
@@ -317,14 +318,19 @@ export class AssetsService {
   }
 
   /** The asset behind an id, or NOT_FOUND when it does not exist or the actor may not see it. */
-  /**
-   * The asset behind an id, or NOT_FOUND. With `lock`, for a command that changes it: commands on one
-   * asset then take turns, instead of the second failing a version check its client never asked for.
-   */
-  private async visibleAsset(em: EntityManager, id: string, field: string, options: { lock?: boolean } = {}): Promise<Asset> {
-    const asset = await em.findOne(Asset, id, options.lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-    if (!asset || (this.ctx.viewer && !assetsPolicy.canSeeAsset(this.ctx.viewer, asset))) fail(UserErrorCode.NOT_FOUND, 'No asset has this id.', field);
+  private async visibleAsset(em: EntityManager, id: string, field: string): Promise<Asset> {
+    const asset = await em.findOne(Asset, id);
+    if (!asset || !this.canSee(asset)) fail(UserErrorCode.NOT_FOUND, 'No asset has this id.', field);
     return asset;
+  }
+
+  /** The asset a command changes, locked for the command (see rowToChange). */
+  private assetToChange(em: EntityManager, id: string, field: string): Promise<Asset> {
+    return rowToChange(em, Asset, id, 'No asset has this id.', field, (asset) => this.canSee(asset));
+  }
+
+  private canSee(asset: Asset): boolean {
+    return !this.ctx.viewer || assetsPolicy.canSeeAsset(this.ctx.viewer, asset);
   }
 
   private async activeUser(em: EntityManager, id: string, field: string): Promise<User> {

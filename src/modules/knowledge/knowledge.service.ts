@@ -17,6 +17,7 @@ import { Article, type ArticleRecord, ArticleTicketLink, ArticleVersion, Article
 import { ARTICLE_TRANSITIONS, articleLanguage, type ArticleLanguage, ArticleStatus, ArticleVisibility, LANGUAGE_CODES } from './knowledge.enums';
 import { type ArticleScope, knowledgePolicy } from './knowledge.policy';
 import { articleFromRow, searchCountSql, searchPageSql, suggestionsSql, type SuggestionSource } from './knowledge.search';
+import { rowToChange } from '../../db/row-to-change';
 
 export const MAX_TITLE = 200;
 export const MAX_BODY = 100_000;
@@ -465,9 +466,7 @@ export class KnowledgeService {
 
   /** The article behind an id, locked for the command; NOT_FOUND when it does not exist or is hidden from the actor. */
   private async lockedArticle(em: EntityManager, actor: Viewer, id: string, field: string): Promise<Article> {
-    const article = await em.findOne(Article, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!article || !knowledgePolicy.canSee(actor, article)) fail(UserErrorCode.NOT_FOUND, 'No article has this id.', field);
-    return article;
+    return rowToChange(em, Article, id, 'No article has this id.', field, (article) => knowledgePolicy.canSee(actor, article));
   }
 
   /** The author's language when articles may be written in it (their locale's primary tag), else English. */

@@ -1,6 +1,7 @@
-import { LockMode, ref, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { ref, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
 import { diff, type FieldChange } from '../../db/field-changes';
+import { rowToChange } from '../../db/row-to-change';
 import type { ServiceContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { type ConnectionArgs, paginate, type SortKey } from '../../graphql/relay';
@@ -144,9 +145,7 @@ export const ticketStatusGuards: TicketStatusGuard[] = [];
  * though its client never named a version. Tickets are the first rows a command locks (outbox.ts).
  */
 export async function ticketToChange(em: EntityManager, actor: Viewer, id: string, field: string): Promise<Ticket> {
-  const ticket = await em.findOne(Ticket, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!ticket || !ticketsPolicy.canSee(actor, ticket)) fail(UserErrorCode.NOT_FOUND, 'No ticket has this id.', field);
-  return ticket;
+  return rowToChange(em, Ticket, id, 'No ticket has this id.', field, (ticket) => ticketsPolicy.canSee(actor, ticket));
 }
 
 /** The ticket lifecycle: every rule of opening, working, commenting, linking and rating tickets. */
