@@ -83,6 +83,7 @@ export class QueuesService {
         orderDirection: command.orderDirection ?? 'ASC',
       });
       for (const groupId of new Set(command.groupIds ?? [])) em.create(QueueGroup, { queue, group: groupId });
+      await lockEventLog(em);
       await this.recount(em, queue);
       return queue;
     });
@@ -135,12 +136,11 @@ export class QueuesService {
   }
 
   /**
-   * Sets the kept count from a query. It holds the event counter's lock meanwhile, so that no
-   * ticket change can move the count between the query and its storing: changes move counts only
-   * with that lock held (queues.reactor.ts).
+   * Sets the kept count from a query. The caller holds the event counter's lock (lockEventLog), so
+   * that no ticket change can move the count between the query and its storing: changes move counts
+   * only with that lock held (queues.reactor.ts).
    */
-  async recount(em: EntityManager, queue: Queue): Promise<void> {
-    await lockEventLog(em);
+  private async recount(em: EntityManager, queue: Queue): Promise<void> {
     queue.count = await countByQuery(em, toCriteria(queue.filter));
   }
 
