@@ -22,6 +22,7 @@ import { Client as PgClient, Pool } from 'pg';
 import { SEED_GROUPS, SEED_PASSWORD } from '../src/demo/bulk-seed';
 import { toGlobalId } from '../src/graphql/global-id';
 import type { RunningServer } from '../src/server/app';
+import { countStatements, statementsOf } from '../test/support/sql-counter';
 import { positiveInteger, serveJson, seedTicketsUpTo, table, UsageError, withBenchDatabase } from './lib';
 
 export const description =
@@ -34,8 +35,6 @@ const OPERATIONS = path.resolve(__dirname, '..', '..', 'test', 'operations', 'ti
 /** The schema the server emits (checked in CI against the code). */
 const SCHEMA = path.resolve(__dirname, '..', '..', 'schema', 'schema.graphql');
 
-/** The server's own background reads (event dispatcher, pruning): not part of a request. */
-const BACKGROUND = [/^select \* from events where seq > /, /^with gone as \(\s*delete from events/, /^select pruned_through from event_log_state/];
 
 function queuePageOperation(): string {
   const document = parse(fs.readFileSync(OPERATIONS, 'utf8'));
@@ -110,26 +109,17 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: response.status, text: await response.text() };
 }
 
-/** Counts the SQL statements the server sends while `work` runs (every request's EntityManager shares one connection object). */
-async function countStatements(server: RunningServer, work: () => Promise<unknown>): Promise<string[]> {
-  const connection = server.orm.em.getDriver().getConnection() as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
-  const original = connection.execute;
-  const statements: string[] = [];
-  connection.execute = function (this: unknown, ...args: unknown[]) {
-    statements.push(String(typeof args[0] === 'string' ? args[0] : ((args[0] as { sql?: string })?.sql ?? args[0])));
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    connection.execute = original;
-  }
-  return statements.map(normalize).filter((sql) => !BACKGROUND.some((pattern) => pattern.test(sql)));
+/**
+ * The SQL the server sends while `work` runs, as the N+1 tests count it: what requests send, one
+ * string per round trip (a request's DataLoaders send their statements together, src/db/read-batch.ts),
+ * and the server's background work apart.
+ */
+async function sendsDuring(server: RunningServer, work: () => Promise<unknown>): Promise<{ sends: string[]; background: string[] }> {
+  const { sends, background } = await countStatements(server.orm, work);
+  return { sends: sends.map(normalize), background: background.map(normalize) };
 }
 
 const normalize = (sql: string) => sql.replace(/\s+/g, ' ').trim();
-/** The statements of one send: a request's DataLoaders send theirs together (src/db/read-batch.ts). */
-const statementsOf = (send: string) => send.split(/;\s+(?=(?:select|with)\b)/i);
 /** What kind of statement: its text up to the first parameter (enough to tell the loaders' queries apart). */
 const kindOf = (sql: string) => sql.slice(0, 80);
 
@@ -223,8 +213,8 @@ export async function run(args: string[]): Promise<void> {
     const floor = hold(await startStackFloor((JSON.parse(plain.text) as { data: { tickets: unknown } }).data.tickets), (apollo) => apollo.close());
     const fromFloor = await post(floor.url, body);
     if (!sameJson(fromFloor.text, plain.text)) throw new Error(`the stack's floor answered otherwise: ${fromFloor.text.slice(0, 500)}`);
-    const perRequest = await countStatements(server, () => post(server!.url, body, headers));
-    const perSmallRequest = await countStatements(server, () => post(server!.url, requestBody(5), headers));
+    const perRequest = (await sendsDuring(server, () => post(server!.url, body, headers))).sends;
+    const perSmallRequest = (await sendsDuring(server, () => post(server!.url, requestBody(5), headers))).sends;
     const openInGroup = await (async () => {
       const client = new PgClient({ connectionString: databaseUrl });
       await client.connect();
@@ -262,13 +252,14 @@ export async function run(args: string[]): Promise<void> {
         say(`round ${round}/${rounds}: ${target.name}, ${seconds} s at ${connections} connections...`);
         if (index === 0) {
           let result: Load | undefined;
-          const counted = await countStatements(server, async () => (result = await load(target.url, body, target.headers, target.expected, connections, seconds)));
+          const counted = await sendsDuring(server, async () => (result = await load(target.url, body, target.headers, target.expected, connections, seconds)));
           results[index].push(result!);
-          for (const sql of counted) {
+          for (const sql of counted.sends) {
             if (kindOf(sql) === authentication) started += 1;
             if (requestKinds.has(kindOf(sql))) statements += 1;
             else others.set(kindOf(sql), (others.get(kindOf(sql)) ?? 0) + 1);
           }
+          for (const sql of counted.background) others.set(kindOf(sql), (others.get(kindOf(sql)) ?? 0) + 1);
         } else {
           results[index].push(await load(target.url, body, target.headers, target.expected, connections, seconds));
         }

@@ -15,17 +15,18 @@ const BACKGROUND = [
 ];
 
 /** The statements of one send: several go in one round trip (ReadBatch, the event log's lock), each a select or with. */
-const statementsOf = (sql: string) => sql.split(/;\s+(?=(?:select|with)\b)/i);
+export const statementsOf = (sql: string) => sql.split(/;\s+(?=(?:select|with)\b)/i);
 
 /**
- * Counts the SQL statements the server sends for `work`, and the round trips that carry them. Every
- * forked EntityManager shares the ORM's one connection object, so wrapping its `execute` sees the
- * statements of every request; background statements are left out (they come and go with timing).
+ * Counts the SQL statements the server sends for `work`, and the round trips (`sends`) that carry
+ * them. Every forked EntityManager shares the ORM's one connection object, so wrapping its `execute`
+ * sees the statements of every request; background statements are left out (they come and go with
+ * timing). bench/queue-page.ts counts with this too.
  */
 export async function countStatements(
   orm: MikroORM,
   work: () => Promise<unknown>,
-): Promise<{ count: number; roundTrips: number; statements: string[]; background: string[] }> {
+): Promise<{ count: number; roundTrips: number; sends: string[]; statements: string[]; background: string[] }> {
   const connection = orm.em.getDriver().getConnection() as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
   const original = connection.execute;
   const statements: string[] = [];
@@ -41,5 +42,5 @@ export async function countStatements(
   const isBackground = (sql: string) => BACKGROUND.some((pattern) => pattern.test(sql.trim()));
   const own = statements.filter((sql) => !isBackground(sql));
   const ownStatements = own.flatMap(statementsOf);
-  return { count: ownStatements.length, roundTrips: own.length, statements: ownStatements, background: statements.filter(isBackground) };
+  return { count: ownStatements.length, roundTrips: own.length, sends: own, statements: ownStatements, background: statements.filter(isBackground) };
 }
